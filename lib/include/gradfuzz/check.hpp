@@ -1,0 +1,43 @@
+#pragma once
+// check_case: the one path every mode shares. Ask a source for its gradients on a case,
+// compute what finite differences say they must be, and compare every quantity.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gradfuzz/compare.hpp"
+#include "gradfuzz/difference_scheme.hpp"
+#include "gradfuzz/gradient_source.hpp"
+
+namespace gradfuzz {
+
+struct CheckOptions {
+  /// Central differences: second order, and cheap enough for whole campaigns.
+  Scheme scheme = Scheme::central;
+  /// 0 takes the scheme's default step (see make_scheme).
+  double relative_step = 0;
+  /// Unset: follow the precision the source declares (Tolerance::for_precision).
+  std::optional<Tolerance> tolerance;
+};
+
+struct CaseResult {
+  Case c;
+  std::string source;                       ///< SourceInfo::name
+  Scheme scheme = Scheme::central;
+  std::vector<QuantityCheck> checks;        ///< parameters first, then claimed intermediates
+  std::optional<std::string> source_error;  ///< the code under test failed on this case
+
+  bool passed() const;
+  arma::uword kink_entries() const;
+  /// The checks that failed, in report order.
+  std::vector<const QuantityCheck*> failures() const;
+};
+
+/// Checks every parameter gradient (and every intermediate the source claims) of `source` on
+/// `c`. A SourceError from the source becomes a failed result carrying its message; a source
+/// that breaks its contract (a missing dW<l>/db<l>, a quantity this network lacks) raises
+/// ProtocolError. Parameters are expected in the source's convention, intermediates per example.
+CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions& options = {});
+
+}  // namespace gradfuzz

@@ -1,0 +1,78 @@
+#pragma once
+// Compares a claimed gradient with finite differences, entry by entry.
+//
+// The pass rule, for claimed g and numeric n (in the convention being tried) at one entry:
+//   * both must be finite: a NaN or Inf on either side fails the entry;
+//   * a regular entry passes when |g - n| <= safety * e + rtol * max(|g|, |n|) + atol,
+//     where e is the finite-difference scheme's own error bound for that entry and
+//     atol = atol_fraction * max_k |n_k| (the quantity's largest numeric entry), so two exact
+//     zeros always pass;
+//   * an entry whose stencil crossed a relu kink passes when g lies in [min(l, r), max(l, r)]
+//     widened by the same slack, l and r being the one-sided derivatives; it is counted
+//     (kink_entries), never failed for being at a kink, never dropped.
+// A quantity passes in a convention when its shape is the expected one and every entry passes.
+// It is tried in both conventions (numeric * 1 for mean, numeric * m for sum); `matched` names
+// the one that passes (the expected one first), and the check passes only when that is the
+// expected convention.
+
+#include <armadillo>
+#include <optional>
+
+#include "gradfuzz/convention.hpp"
+#include "gradfuzz/numeric.hpp"
+#include "gradfuzz/quantity.hpp"
+
+namespace gradfuzz {
+
+struct Tolerance {
+  /// Relative error allowed to the code under test beyond the finite-difference error.
+  double rtol = 1e-7;
+  /// Absolute error allowed, as a fraction of the quantity's largest entry: rounding in sums
+  /// that cancel leaves small entries with errors relative to the large ones.
+  double atol_fraction = 1e-9;
+  /// Multiplies the finite-difference error bound, which is an estimate, not a proof.
+  double safety = 4;
+
+  /// float64: rtol 1e-7, atol 1e-9 of the largest entry (the course's 1e-7 threshold);
+  /// float32: rtol 2e-4, atol 2e-5 (about a thousand float32 ulps).
+  static Tolerance for_precision(Precision p);
+};
+
+struct EntryError {
+  arma::uword row = 0, col = 0;
+  double claimed = 0;
+  double numeric = 0;
+  double abs_error = 0;  ///< |claimed - numeric|
+  double rel_error = 0;  ///< |claimed - numeric| / max(|claimed|, |numeric|), 0 for two zeros
+  bool at_kink = false;
+};
+
+struct QuantityCheck {
+  Quantity quantity;
+  bool passed = false;
+  Convention expected = Convention::mean;
+  std::optional<Convention> matched;  ///< the convention whose numeric values it passes in
+  /// The course's ||g - n|| / (||g|| + ||n||), against the matched convention (the expected one
+  /// if none matched); 0 when both are zero, NaN when a side is not finite.
+  double rel_diff = 0;
+  Shape claimed_shape;
+  Shape expected_shape;
+  bool non_finite = false;          ///< a NaN or Inf on either side
+  arma::uword failing_entries = 0;  ///< in the expected convention
+  arma::uword kink_entries = 0;     ///< entries judged by the kink rule
+  EntryError worst;                 ///< the entry furthest outside its allowance
+  arma::mat claimed;                ///< as claimed
+  arma::mat numeric;                ///< finite differences, in the expected convention
+
+  bool shape_ok() const { return claimed_shape == expected_shape; }
+};
+
+/// Checks `claimed` against `numeric_mean` (dJ/dq from numeric_gradients) for a batch of m,
+/// expecting `expected`'s convention.
+QuantityCheck compare(Quantity q, const arma::mat& claimed, const NumericQuantity& numeric_mean,
+                      arma::uword m, Convention expected, const Tolerance& tolerance);
+
+/// The course's relative difference ||g - n|| / (||g|| + ||n||), 0 when both are zero.
+double relative_difference(const arma::mat& g, const arma::mat& n);
+
+}  // namespace gradfuzz

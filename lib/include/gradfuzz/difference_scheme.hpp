@@ -1,0 +1,66 @@
+#pragma once
+// Finite-difference schemes: one interface, one class per scheme (lib/src/schemes/).
+// Each estimates dJ/dx for the entry a CostProbe selects, with its own error bound.
+
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "gradfuzz/perturbation.hpp"
+
+namespace gradfuzz {
+
+enum class Scheme { forward, central, five_point, complex_step };
+
+std::string_view to_string(Scheme s);  ///< "forward", "central", "five-point", "complex-step"
+std::optional<Scheme> find_scheme(std::string_view name);
+
+/// One derivative estimate.
+struct Estimate {
+  double derivative = 0;
+  /// Estimated error of `derivative`: truncation (from the same scheme at twice the step,
+  /// Richardson) plus rounding (machine epsilon times |J| over the step).
+  double error_bound = 0;
+  /// Set when the stencil crossed a relu/leaky_relu kink; then J is not differentiable at or
+  /// near the entry and [left, right] (second-order one-sided derivatives) is what a claimed
+  /// value may lie in.
+  bool at_kink = false;
+  double left = 0;
+  double right = 0;
+};
+
+class DifferenceScheme {
+ public:
+  virtual ~DifferenceScheme() = default;
+  virtual Scheme kind() const = 0;
+  /// The step for an entry of value x is relative_step() * max(1, |x|).
+  virtual double relative_step() const = 0;
+  virtual Estimate estimate(const CostProbe& probe) const = 0;
+
+ protected:
+  double step_for(double x) const;
+};
+
+/// The scheme by kind; `relative_step` 0 takes the scheme's default (forward eps^(1/2),
+/// central eps^(1/3), five-point eps^(1/5), complex step 1e-20: each balances its truncation
+/// against rounding).
+std::unique_ptr<DifferenceScheme> make_scheme(Scheme s, double relative_step = 0);
+
+namespace detail {
+
+/// J at x-2h, x-h, x, x+h, x+2h, and whether any of them crossed a kink.
+struct Stencil {
+  double h = 0;
+  double m2 = 0, m1 = 0, f0 = 0, p1 = 0, p2 = 0;
+  bool crossed = false;
+};
+Stencil sample(const CostProbe& probe, double h);
+/// Rounding error of a difference quotient with weights summing (in absolute value) to
+/// `weight` over the step h: ~ weight * eps * |J| / h, with a factor for the forward pass.
+double rounding_bound(const CostProbe& probe, double weight, double h);
+/// Marks e as at a kink if the stencil crossed one: second-order one-sided derivatives, and an
+/// error bound of their rounding alone (across a kink Richardson's estimate means nothing).
+void mark_kink(Estimate& e, const Stencil& s, const CostProbe& probe);
+
+}  // namespace detail
+}  // namespace gradfuzz

@@ -1,0 +1,50 @@
+#pragma once
+// GradientSource: anything that claims gradients for a Case. The checking code never knows
+// which kind of source it holds.
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "gradfuzz/case.hpp"
+#include "gradfuzz/convention.hpp"
+#include "gradfuzz/quantity.hpp"
+
+namespace gradfuzz {
+
+/// What a source can be asked about and how its numbers are to be read.
+struct SourceInfo {
+  std::string name = "source";
+  Convention convention = Convention::mean;
+  Precision precision = Precision::float64;
+  std::vector<Activation> activations = all_activations();  ///< supported activations
+  std::vector<Loss> losses = all_losses();                  ///< supported losses
+  bool regularization = true;                               ///< accepts lambda > 0
+  bool intermediates = false;                               ///< may claim dZ<l>, dA<l>
+};
+
+/// Thrown by a source whose code under test failed on a case (an exception in the user's
+/// backprop, an adapter's error reply). That is a finding about the code, not about gradfuzz.
+class SourceError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Thrown when a source breaks its contract (a missing gradient, a quantity the network does
+/// not have, a malformed reply): gradfuzz cannot judge the code, the campaign must stop.
+class ProtocolError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class GradientSource {
+ public:
+  virtual ~GradientSource() = default;
+  virtual SourceInfo info() const = 0;
+  /// The gradients the source claims for `c`: every dW<l> and db<l>, and, if info() says
+  /// intermediates, any of dZ<l>, dA<l>. Parameter gradients follow info().convention;
+  /// intermediates are per example. Throws SourceError if the code under test fails.
+  virtual Gradients gradients(const Case& c) = 0;
+};
+
+}  // namespace gradfuzz

@@ -1,0 +1,40 @@
+#pragma once
+// What finite differences say the gradients must be: dJ/dq for every entry of a quantity q
+// (a parameter W<l>, b<l> or an intermediate Z<l>, A<l>), in the mean convention. The sum
+// convention's value is m times it; the per-example dL/dZ<l> of the course is also m dJ/dZ<l>.
+
+#include <armadillo>
+#include <map>
+#include <vector>
+
+#include "gradfuzz/case.hpp"
+#include "gradfuzz/difference_scheme.hpp"
+#include "gradfuzz/quantity.hpp"
+
+namespace gradfuzz {
+
+struct NumericQuantity {
+  arma::mat value;        ///< dJ/dq, the scheme's estimate per entry
+  arma::mat error_bound;  ///< the scheme's estimate of its own error per entry
+  arma::umat at_kink;     ///< 1 where the stencil crossed a relu/leaky_relu kink
+  arma::mat left, right;  ///< one-sided derivatives where at_kink (0 elsewhere)
+
+  /// The same numbers multiplied by `factor` (m for the sum convention).
+  NumericQuantity scaled(double factor) const;
+};
+
+using NumericGradients = std::map<Quantity, NumericQuantity>;
+
+/// The shape (rows, cols) the gradient of `q` has in case `c`; throws std::out_of_range for a
+/// quantity the network does not have (dW3 of a two-layer network, dA<L>).
+Shape expected_shape(const Case& c, Quantity q);
+/// Whether the network has quantity q (dW1..dWL, db1..dbL, dZ1..dZL, dA0..dA<L-1>).
+bool has_quantity(const Case& c, Quantity q);
+/// dW1, db1, ..., dWL, dbL.
+std::vector<Quantity> parameter_quantities(const Case& c);
+
+/// Numeric dJ/dq for each quantity in `which`, entry by entry, with `scheme`.
+NumericGradients numeric_gradients(const Case& c, const DifferenceScheme& scheme,
+                                   const std::vector<Quantity>& which);
+
+}  // namespace gradfuzz

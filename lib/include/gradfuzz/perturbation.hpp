@@ -1,0 +1,50 @@
+#pragma once
+// CostProbe: J as a function of one entry of one quantity, everything else held fixed.
+// Upstream layers are reused from the base forward pass; only the layers the entry reaches are
+// recomputed. Perturbing an intermediate (Z<l>, A<l>) shifts it inside the forward pass.
+
+#include <armadillo>
+#include <complex>
+
+#include "gradfuzz/forward.hpp"
+#include "gradfuzz/quantity.hpp"
+
+namespace gradfuzz {
+
+class CostProbe {
+ public:
+  /// `base` must be forward(c); both must outlive the probe.
+  CostProbe(const Case& c, const ForwardPass& base);
+
+  /// Chooses the entry (row, col) of W<l>, b<l>, Z<l> or A<l> (q names it as its gradient:
+  /// dW2 selects W2). Throws std::out_of_range for an entry the case does not have.
+  void select(Quantity q, arma::uword row, arma::uword col);
+  /// The selected entry's value in the case (the point the derivative is taken at).
+  double entry() const { return entry_; }
+  /// J at the unperturbed case.
+  double base_cost() const { return base_.cost; }
+  /// Whether any layer has a kink (relu, leaky_relu).
+  bool has_kinks() const { return has_kinks_; }
+  /// Whether some relu or leaky_relu pre-activation of the base pass is exactly 0.
+  bool on_kink() const { return on_kink_; }
+
+  /// J with the selected entry shifted by `delta`. If `crossed_kink` is given, it is set when
+  /// some relu or leaky_relu pre-activation is on another side of 0 than in the base pass.
+  double cost(double delta, bool* crossed_kink = nullptr) const;
+  /// J with the entry shifted by a complex `delta` (for the complex step).
+  std::complex<double> cost(std::complex<double> delta) const;
+
+ private:
+  template <class T>
+  T evaluate(T delta, bool* crossed_kink) const;
+
+  const Case& c_;
+  const ForwardPass& base_;
+  Quantity q_;
+  arma::uword row_ = 0, col_ = 0;
+  double entry_ = 0;
+  bool has_kinks_;
+  bool on_kink_ = false;
+};
+
+}  // namespace gradfuzz

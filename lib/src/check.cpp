@@ -1,0 +1,57 @@
+#include "gradfuzz/check.hpp"
+
+namespace gradfuzz {
+
+bool CaseResult::passed() const {
+  if (source_error) return false;
+  for (const auto& check : checks)
+    if (!check.passed) return false;
+  return true;
+}
+
+arma::uword CaseResult::kink_entries() const {
+  arma::uword total = 0;
+  for (const auto& check : checks) total += check.kink_entries;
+  return total;
+}
+
+std::vector<const QuantityCheck*> CaseResult::failures() const {
+  std::vector<const QuantityCheck*> out;
+  for (const auto& check : checks)
+    if (!check.passed) out.push_back(&check);
+  return out;
+}
+
+CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions& options) {
+  const SourceInfo info = source.info();
+  CaseResult result{c, info.name, options.scheme, {}, std::nullopt};
+  Gradients claimed;
+  try {
+    claimed = source.gradients(c);
+  } catch (const SourceError& e) {
+    result.source_error = e.what();
+    return result;
+  }
+  std::vector<Quantity> wanted = parameter_quantities(c);
+  for (Quantity q : wanted)
+    if (!claimed.contains(q))
+      throw ProtocolError(info.name + " claimed no " + q.name() + " for a " + c.spec.describe() +
+                          " network");
+  for (const auto& [q, value] : claimed) {
+    if (!has_quantity(c, q))
+      throw ProtocolError(info.name + " claimed " + q.name() + ", which a " +
+                          std::to_string(c.depth()) + "-layer network does not have");
+    if (!q.is_parameter()) wanted.push_back(q);
+  }
+  const auto scheme = make_scheme(options.scheme, options.relative_step);
+  const NumericGradients numeric = numeric_gradients(c, *scheme, wanted);
+  const Tolerance tolerance = options.tolerance.value_or(Tolerance::for_precision(info.precision));
+  for (Quantity q : wanted) {
+    const Convention expected = q.is_parameter() ? info.convention : Convention::sum;
+    result.checks.push_back(
+        compare(q, claimed.at(q), numeric.at(q), c.m(), expected, tolerance));
+  }
+  return result;
+}
+
+}  // namespace gradfuzz

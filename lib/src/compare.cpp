@@ -1,0 +1,101 @@
+#include "gradfuzz/compare.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace gradfuzz {
+namespace {
+
+struct Judgement {
+  bool passed = true;
+  arma::uword failing = 0;
+  arma::uword kinks = 0;
+  EntryError worst;
+  double worst_excess = -1;  // |error| / allowance of the worst entry
+};
+
+Judgement judge(const arma::mat& g, const NumericQuantity& n, const Tolerance& t) {
+  Judgement j;
+  const double atol = t.atol_fraction * (n.value.is_empty() ? 0.0 : arma::abs(n.value).max());
+  for (arma::uword c = 0; c < g.n_cols; ++c)
+    for (arma::uword r = 0; r < g.n_rows; ++r) {
+      const double claimed = g(r, c), numeric = n.value(r, c);
+      const bool kink = n.at_kink(r, c) != 0;
+      const double abs_error = std::abs(claimed - numeric);
+      const double scale = std::max(std::abs(claimed), std::abs(numeric));
+      double excess;
+      if (!std::isfinite(claimed) || !std::isfinite(numeric)) {
+        excess = std::numeric_limits<double>::infinity();
+      } else if (kink) {
+        ++j.kinks;
+        const double lo = std::min(n.left(r, c), n.right(r, c));
+        const double hi = std::max(n.left(r, c), n.right(r, c));
+        const double allowed = t.safety * n.error_bound(r, c) +
+                               t.rtol * std::max(std::abs(lo), std::abs(hi)) + atol;
+        const double outside = claimed < lo ? lo - claimed : claimed > hi ? claimed - hi : 0.0;
+        excess = outside == 0 ? 0 : allowed > 0 ? outside / allowed : 1e300;
+      } else {
+        const double allowed = t.safety * n.error_bound(r, c) + t.rtol * scale + atol;
+        excess = abs_error == 0 ? 0 : allowed > 0 ? abs_error / allowed : 1e300;
+      }
+      if (excess > 1) {
+        j.passed = false;
+        ++j.failing;
+      }
+      if (excess > j.worst_excess) {
+        j.worst_excess = excess;
+        j.worst = {r, c, claimed, numeric, abs_error, scale > 0 ? abs_error / scale : 0.0, kink};
+      }
+    }
+  return j;
+}
+
+bool all_finite(const arma::mat& M) { return M.is_finite(); }
+
+}  // namespace
+
+Tolerance Tolerance::for_precision(Precision p) {
+  if (p == Precision::float32) return {2e-4, 2e-5, 4};
+  return {1e-7, 1e-9, 4};
+}
+
+double relative_difference(const arma::mat& g, const arma::mat& n) {
+  const double denominator = arma::norm(g, "fro") + arma::norm(n, "fro");
+  if (denominator == 0) return 0;
+  return arma::norm(g - n, "fro") / denominator;
+}
+
+QuantityCheck compare(Quantity q, const arma::mat& claimed, const NumericQuantity& numeric_mean,
+                      arma::uword m, Convention expected, const Tolerance& tolerance) {
+  QuantityCheck check;
+  check.quantity = q;
+  check.expected = expected;
+  check.claimed = claimed;
+  check.claimed_shape = shape_of(claimed);
+  check.expected_shape = shape_of(numeric_mean.value);
+  const double factor_of[2] = {1.0, static_cast<double>(m)};
+  auto in = [&](Convention c) { return numeric_mean.scaled(factor_of[static_cast<int>(c)]); };
+  const NumericQuantity expected_numeric = in(expected);
+  check.numeric = expected_numeric.value;
+  check.non_finite = !all_finite(claimed) || !all_finite(numeric_mean.value);
+  if (!check.shape_ok()) return check;
+
+  const Judgement mine = judge(claimed, expected_numeric, tolerance);
+  check.failing_entries = mine.failing;
+  check.kink_entries = mine.kinks;
+  check.worst = mine.worst;
+  const Convention other = expected == Convention::mean ? Convention::sum : Convention::mean;
+  if (mine.passed) {
+    check.matched = expected;
+  } else if (judge(claimed, in(other), tolerance).passed) {
+    check.matched = other;
+  }
+  check.passed = check.matched == expected;
+  const arma::mat& reference = in(check.matched.value_or(expected)).value;
+  check.rel_diff = check.non_finite ? std::numeric_limits<double>::quiet_NaN()
+                                    : relative_difference(claimed, reference);
+  return check;
+}
+
+}  // namespace gradfuzz

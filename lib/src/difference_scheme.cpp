@@ -1,0 +1,87 @@
+#include "gradfuzz/difference_scheme.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "schemes/schemes.hpp"
+
+namespace gradfuzz {
+
+std::string_view to_string(Scheme s) {
+  switch (s) {
+    case Scheme::forward:
+      return "forward";
+    case Scheme::central:
+      return "central";
+    case Scheme::five_point:
+      return "five-point";
+    case Scheme::complex_step:
+      return "complex-step";
+  }
+  return "?";
+}
+
+std::optional<Scheme> find_scheme(std::string_view name) {
+  for (Scheme s : {Scheme::forward, Scheme::central, Scheme::five_point, Scheme::complex_step})
+    if (to_string(s) == name) return s;
+  return std::nullopt;
+}
+
+double DifferenceScheme::step_for(double x) const {
+  return relative_step() * std::max(1.0, std::abs(x));
+}
+
+std::unique_ptr<DifferenceScheme> make_scheme(Scheme s, double relative_step) {
+  if (relative_step < 0 || !std::isfinite(relative_step))
+    throw std::invalid_argument("the relative step must be finite and > 0 (0 for the default)");
+  constexpr double eps = std::numeric_limits<double>::epsilon();
+  switch (s) {
+    case Scheme::forward:
+      return std::make_unique<detail::ForwardDifference>(relative_step ? relative_step
+                                                                       : std::sqrt(eps));
+    case Scheme::central:
+      return std::make_unique<detail::CentralDifference>(relative_step ? relative_step
+                                                                       : std::cbrt(eps));
+    case Scheme::five_point:
+      return std::make_unique<detail::FivePoint>(relative_step ? relative_step
+                                                               : std::pow(eps, 0.2));
+    case Scheme::complex_step:
+      return std::make_unique<detail::ComplexStep>(relative_step ? relative_step : 1e-20);
+  }
+  throw std::logic_error("make_scheme: unhandled scheme");
+}
+
+namespace detail {
+
+Stencil sample(const CostProbe& probe, double h) {
+  Stencil s;
+  s.h = h;
+  s.f0 = probe.base_cost();
+  bool crossed[4] = {};
+  s.m2 = probe.cost(-2 * h, &crossed[0]);
+  s.m1 = probe.cost(-h, &crossed[1]);
+  s.p1 = probe.cost(h, &crossed[2]);
+  s.p2 = probe.cost(2 * h, &crossed[3]);
+  s.crossed = crossed[0] || crossed[1] || crossed[2] || crossed[3];
+  return s;
+}
+
+double rounding_bound(const CostProbe& probe, double weight, double h) {
+  // J is a sum of non-negative losses after L layers of products: its rounding error is a
+  // modest multiple of eps * |J|. 64 ulps covers deep, wide cases with room to spare.
+  constexpr double kUlps = 64;
+  return weight * kUlps * std::numeric_limits<double>::epsilon() * std::abs(probe.base_cost()) / h;
+}
+
+void mark_kink(Estimate& e, const Stencil& s, const CostProbe& probe) {
+  if (!s.crossed) return;
+  e.at_kink = true;
+  e.error_bound = rounding_bound(probe, 4, s.h);
+  e.left = (3 * s.f0 - 4 * s.m1 + s.m2) / (2 * s.h);
+  e.right = (-3 * s.f0 + 4 * s.p1 - s.p2) / (2 * s.h);
+}
+
+}  // namespace detail
+}  // namespace gradfuzz

@@ -1,0 +1,100 @@
+#include "gradfuzz/loss.hpp"
+
+#include <array>
+#include <complex>
+#include <stdexcept>
+#include <string>
+
+namespace gradfuzz {
+namespace {
+
+constexpr std::array<std::pair<Loss, std::string_view>, 3> kNames{{
+    {Loss::bce, "bce"},
+    {Loss::ce, "ce"},
+    {Loss::mse, "mse"},
+}};
+
+double real_part(double x) { return x; }
+double real_part(const std::complex<double>& x) { return x.real(); }
+
+double log1p_exp(double x) { return std::log1p(std::exp(x)); }
+// For complex steps the imaginary part is what matters, and log(1 + e) keeps it exact.
+std::complex<double> log1p_exp(const std::complex<double>& x) { return std::log(1.0 + std::exp(x)); }
+
+// softplus(z) = log(1 + e^z), branching on the real part so exp never overflows.
+template <class T>
+T softplus(T z) {
+  if (real_part(z) > 0) return z + log1p_exp(-z);
+  return log1p_exp(z);
+}
+
+}  // namespace
+
+const std::vector<Loss>& all_losses() {
+  static const std::vector<Loss> all{Loss::bce, Loss::ce, Loss::mse};
+  return all;
+}
+
+std::string_view to_string(Loss loss) {
+  for (const auto& [value, name] : kNames)
+    if (value == loss) return name;
+  return "?";
+}
+
+std::optional<Loss> find_loss(std::string_view name) {
+  for (const auto& [value, known] : kNames)
+    if (known == name) return value;
+  return std::nullopt;
+}
+
+Loss parse_loss(std::string_view name) {
+  if (auto loss = find_loss(name)) return *loss;
+  throw std::invalid_argument("unknown loss '" + std::string(name) +
+                              "': expected one of bce, ce, mse");
+}
+
+bool loss_fits_output(Loss loss, Activation output) {
+  switch (loss) {
+    case Loss::bce:
+      return output == Activation::sigmoid;
+    case Loss::ce:
+      return output == Activation::softmax;
+    case Loss::mse:
+      return output != Activation::softmax;
+  }
+  return false;
+}
+
+template <class T>
+T loss_sum(Loss loss, const arma::Mat<T>& ZL, const arma::Mat<T>& AL, const arma::mat& Y) {
+  T total(0);
+  switch (loss) {
+    case Loss::bce:
+      for (arma::uword k = 0; k < ZL.n_elem; ++k)
+        total += Y[k] * softplus(-ZL[k]) + (1.0 - Y[k]) * softplus(ZL[k]);
+      return total;
+    case Loss::ce:
+      for (arma::uword j = 0; j < ZL.n_cols; ++j) {
+        double top = real_part(ZL(0, j));
+        for (arma::uword i = 1; i < ZL.n_rows; ++i) top = std::max(top, real_part(ZL(i, j)));
+        T sum_exp(0);
+        for (arma::uword i = 0; i < ZL.n_rows; ++i) sum_exp += std::exp(ZL(i, j) - top);
+        const T log_norm = top + std::log(sum_exp);
+        for (arma::uword i = 0; i < ZL.n_rows; ++i) total -= Y(i, j) * (ZL(i, j) - log_norm);
+      }
+      return total;
+    case Loss::mse:
+      for (arma::uword k = 0; k < AL.n_elem; ++k) {
+        const T diff = AL[k] - Y[k];
+        total += 0.5 * diff * diff;
+      }
+      return total;
+  }
+  throw std::logic_error("loss_sum: unhandled loss");
+}
+
+template double loss_sum(Loss, const arma::Mat<double>&, const arma::Mat<double>&, const arma::mat&);
+template std::complex<double> loss_sum(Loss, const arma::Mat<std::complex<double>>&,
+                                       const arma::Mat<std::complex<double>>&, const arma::mat&);
+
+}  // namespace gradfuzz

@@ -1,0 +1,22 @@
+#include <cmath>
+
+#include "schemes.hpp"
+
+namespace gradfuzz::detail {
+
+Estimate FivePoint::estimate(const CostProbe& probe) const {
+  const Stencil s = sample(probe, step_for(probe.entry()));
+  bool crossed[2] = {};
+  const double p4 = probe.cost(4 * s.h, &crossed[0]);
+  const double m4 = probe.cost(-4 * s.h, &crossed[1]);
+  const double e1 = (8 * (s.p1 - s.m1) - (s.p2 - s.m2)) / (12 * s.h);
+  const double e2 = (8 * (s.p2 - s.m2) - (p4 - m4)) / (24 * s.h);
+  // Fourth order: e2 errs by 16 times e1's error, so |e1 - e2| / 15 estimates e1's truncation.
+  Estimate e{e1, std::abs(e1 - e2) / 15 + rounding_bound(probe, 1.5, s.h)};
+  Stencil wide = s;
+  wide.crossed = s.crossed || crossed[0] || crossed[1];
+  mark_kink(e, wide, probe);
+  return e;
+}
+
+}  // namespace gradfuzz::detail
