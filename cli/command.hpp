@@ -27,5 +27,7 @@ struct Command {
 };
 
 int selftest_command(const std::vector<std::string>& args, Streams io);
+int check_command(const std::vector<std::string>& args, Streams io);
+int replay_command(const std::vector<std::string>& args, Streams io);
 
 }  // namespace gradfuzz::cli

@@ -15,7 +15,11 @@ namespace {
 using gradfuzz::cli::Command;
 
 constexpr Command kCommands[] = {
-    {"selftest", "check the reference backprop on a fixed battery of networks",
+    {"check", "fuzz a gradient source: random networks, finite differences, a diagnosis",
+     gradfuzz::cli::check_command},
+    {"replay", "re-run exactly one case from a report's replay string",
+     gradfuzz::cli::replay_command},
+    {"selftest", "check gradfuzz itself: the reference backprop and every known mutant",
      gradfuzz::cli::selftest_command},
 };
 

@@ -16,8 +16,12 @@ constexpr std::array<std::pair<Activation, std::string_view>, 6> kNames{{
     {Activation::softmax, "softmax"},
 }};
 
-double real_part(double x) { return x; }
-double real_part(const std::complex<double>& x) { return x.real(); }
+double real_part(double x) {
+  return x;
+}
+double real_part(const std::complex<double>& x) {
+  return x.real();
+}
 
 // Written so that neither branch overflows: exp is only taken of a non-positive real part.
 template <class T>
@@ -63,12 +67,17 @@ std::optional<Activation> find_activation(std::string_view name) {
 
 Activation parse_activation(std::string_view name) {
   if (auto a = find_activation(name)) return *a;
-  throw std::invalid_argument("unknown activation '" + std::string(name) +
-                              "': expected one of sigmoid, tanh, relu, leaky_relu, linear, softmax");
+  throw std::invalid_argument(
+      "unknown activation '" + std::string(name) +
+      "': expected one of sigmoid, tanh, relu, leaky_relu, linear, softmax");
 }
 
-bool has_kink(Activation a) { return a == Activation::relu || a == Activation::leaky_relu; }
-bool is_elementwise(Activation a) { return a != Activation::softmax; }
+bool has_kink(Activation a) {
+  return a == Activation::relu || a == Activation::leaky_relu;
+}
+bool is_elementwise(Activation a) {
+  return a != Activation::softmax;
+}
 
 template <class T>
 arma::Mat<T> activate(Activation g, const arma::Mat<T>& Z, double leaky_slope) {
@@ -127,7 +136,7 @@ arma::mat activation_derivative(Activation g, const arma::mat& Z, double leaky_s
 }
 
 template arma::Mat<double> activate(Activation, const arma::Mat<double>&, double);
-template arma::Mat<std::complex<double>> activate(Activation, const arma::Mat<std::complex<double>>&,
-                                                  double);
+template arma::Mat<std::complex<double>> activate(Activation,
+                                                  const arma::Mat<std::complex<double>>&, double);
 
 }  // namespace gradfuzz

@@ -1,5 +1,7 @@
 #include "gradfuzz/check.hpp"
 
+#include "gradfuzz/diagnose.hpp"
+
 namespace gradfuzz {
 
 bool CaseResult::passed() const {
@@ -15,6 +17,12 @@ arma::uword CaseResult::kink_entries() const {
   return total;
 }
 
+arma::uword CaseResult::kink_unverified() const {
+  arma::uword total = 0;
+  for (const auto& check : checks) total += check.kink_unverified;
+  return total;
+}
+
 std::vector<const QuantityCheck*> CaseResult::failures() const {
   std::vector<const QuantityCheck*> out;
   for (const auto& check : checks)
@@ -24,12 +32,14 @@ std::vector<const QuantityCheck*> CaseResult::failures() const {
 
 CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions& options) {
   const SourceInfo info = source.info();
-  CaseResult result{c, info.name, options.scheme, {}, std::nullopt};
+  CaseResult result{c, info.name, options.scheme, {}, std::nullopt, std::nullopt};
+  const Tolerance tolerance = options.tolerance.value_or(Tolerance::for_precision(info.precision));
   Gradients claimed;
   try {
     claimed = source.gradients(c);
   } catch (const SourceError& e) {
     result.source_error = e.what();
+    if (options.diagnose) result.diagnosis = diagnose(result, info, tolerance);
     return result;
   }
   std::vector<Quantity> wanted = parameter_quantities(c);
@@ -45,12 +55,11 @@ CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions&
   }
   const auto scheme = make_scheme(options.scheme, options.relative_step);
   const NumericGradients numeric = numeric_gradients(c, *scheme, wanted);
-  const Tolerance tolerance = options.tolerance.value_or(Tolerance::for_precision(info.precision));
   for (Quantity q : wanted) {
     const Convention expected = q.is_parameter() ? info.convention : Convention::sum;
-    result.checks.push_back(
-        compare(q, claimed.at(q), numeric.at(q), c.m(), expected, tolerance));
+    result.checks.push_back(compare(q, claimed.at(q), numeric.at(q), c.m(), expected, tolerance));
   }
+  if (options.diagnose && !result.passed()) result.diagnosis = diagnose(result, info, tolerance);
   return result;
 }
 

@@ -4,7 +4,9 @@
 
 namespace gradfuzz {
 
-std::string_view to_string(Convention c) { return c == Convention::mean ? "mean" : "sum"; }
+std::string_view to_string(Convention c) {
+  return c == Convention::mean ? "mean" : "sum";
+}
 
 std::optional<Convention> find_convention(std::string_view name) {
   if (name == "mean") return Convention::mean;
@@ -12,7 +14,9 @@ std::optional<Convention> find_convention(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view to_string(Precision p) { return p == Precision::float64 ? "float64" : "float32"; }
+std::string_view to_string(Precision p) {
+  return p == Precision::float64 ? "float64" : "float32";
+}
 
 std::optional<Precision> find_precision(std::string_view name) {
   if (name == "float64") return Precision::float64;

@@ -14,12 +14,20 @@ constexpr std::array<std::pair<Loss, std::string_view>, 3> kNames{{
     {Loss::mse, "mse"},
 }};
 
-double real_part(double x) { return x; }
-double real_part(const std::complex<double>& x) { return x.real(); }
+double real_part(double x) {
+  return x;
+}
+double real_part(const std::complex<double>& x) {
+  return x.real();
+}
 
-double log1p_exp(double x) { return std::log1p(std::exp(x)); }
+double log1p_exp(double x) {
+  return std::log1p(std::exp(x));
+}
 // For complex steps the imaginary part is what matters, and log(1 + e) keeps it exact.
-std::complex<double> log1p_exp(const std::complex<double>& x) { return std::log(1.0 + std::exp(x)); }
+std::complex<double> log1p_exp(const std::complex<double>& x) {
+  return std::log(1.0 + std::exp(x));
+}
 
 // softplus(z) = log(1 + e^z), branching on the real part so exp never overflows.
 template <class T>
@@ -93,7 +101,8 @@ T loss_sum(Loss loss, const arma::Mat<T>& ZL, const arma::Mat<T>& AL, const arma
   throw std::logic_error("loss_sum: unhandled loss");
 }
 
-template double loss_sum(Loss, const arma::Mat<double>&, const arma::Mat<double>&, const arma::mat&);
+template double loss_sum(Loss, const arma::Mat<double>&, const arma::Mat<double>&,
+                         const arma::mat&);
 template std::complex<double> loss_sum(Loss, const arma::Mat<std::complex<double>>&,
                                        const arma::Mat<std::complex<double>>&, const arma::mat&);
 

@@ -72,8 +72,7 @@ void validate(const NetSpec& spec) {
   if (!std::isfinite(spec.lambda) || spec.lambda < 0)
     throw SpecError("lambda = " + std::to_string(spec.lambda) +
                     ": the L2 strength must be finite and >= 0");
-  if (!std::isfinite(spec.leaky_slope))
-    throw SpecError("leaky_slope must be a finite number");
+  if (!std::isfinite(spec.leaky_slope)) throw SpecError("leaky_slope must be a finite number");
 }
 
 }  // namespace gradfuzz

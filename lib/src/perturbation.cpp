@@ -8,7 +8,8 @@ namespace gradfuzz {
 CostProbe::CostProbe(const Case& c, const ForwardPass& base)
     : c_(c), base_(base), has_kinks_(c.spec.has_kinks()) {
   for (int l = 1; l <= c.depth(); ++l)
-    if (has_kink(c.spec.g(l)) && arma::any(arma::vectorise(base.Z[static_cast<std::size_t>(l)]) == 0.0))
+    if (has_kink(c.spec.g(l)) &&
+        arma::any(arma::vectorise(base.Z[static_cast<std::size_t>(l)]) == 0.0))
       on_kink_ = true;
 }
 

@@ -18,8 +18,8 @@ std::string Quantity::name() const {
 }
 
 std::strong_ordering Quantity::operator<=>(const Quantity& other) const {
-  if (is_parameter() != other.is_parameter()) return is_parameter() ? std::strong_ordering::less
-                                                                    : std::strong_ordering::greater;
+  if (is_parameter() != other.is_parameter())
+    return is_parameter() ? std::strong_ordering::less : std::strong_ordering::greater;
   if (is_parameter()) {
     if (auto c = layer <=> other.layer; c != 0) return c;
     return static_cast<int>(kind) <=> static_cast<int>(other.kind);
@@ -27,7 +27,9 @@ std::strong_ordering Quantity::operator<=>(const Quantity& other) const {
   return intermediate_rank(*this) <=> intermediate_rank(other);
 }
 
-std::string to_string(Shape s) { return std::to_string(s.rows) + "x" + std::to_string(s.cols); }
+std::string to_string(Shape s) {
+  return std::to_string(s.rows) + "x" + std::to_string(s.cols);
+}
 
 std::optional<Quantity> parse_quantity(std::string_view name) {
   if (name.size() < 3 || name[0] != 'd') return std::nullopt;

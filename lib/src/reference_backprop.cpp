@@ -18,7 +18,11 @@ Gradients ReferenceBackprop::gradients(const Case& c) {
   Gradients out;
   arma::mat dZ = output_delta(p);
   for (int l = c.depth(); l >= 1; --l) {
-    out[Quantity::dW(l)] = weight_gradient(p, l, dZ) + regularization_gradient(p, l);
+    arma::mat dW = weight_gradient(p, l, dZ);
+    const arma::mat l2 = regularization_gradient(p, l);
+    // A mutant whose dW has the wrong shape keeps it: the shape is the finding.
+    if (arma::size(dW) == arma::size(l2)) dW += l2;
+    out[Quantity::dW(l)] = std::move(dW);
     out[Quantity::db(l)] = bias_gradient(p, l, dZ);
     arma::mat dA = propagate(p, l, dZ);
     out[Quantity::dZ(l)] = std::move(dZ);

@@ -2,15 +2,41 @@
 
 namespace gradfuzz {
 
+std::string MutantOutcome::diagnosis_id() const {
+  if (!campaign.failure || !campaign.failure->shrunk.diagnosis) return "";
+  return campaign.failure->shrunk.diagnosis->id;
+}
+
 bool RunResult::passed() const {
   for (const auto& c : cases)
     if (!c.passed()) return false;
+  for (const auto& c : campaigns)
+    if (!c.passed()) return false;
+  for (const auto& m : mutants)
+    if (!m.diagnosed_as_expected()) return false;
   return true;
+}
+
+bool RunResult::misbehaved() const {
+  for (const auto& c : campaigns)
+    if (c.misbehaviour) return true;
+  for (const auto& m : mutants)
+    if (m.campaign.misbehaviour) return true;
+  return false;
+}
+
+std::size_t RunResult::cases_run() const {
+  std::size_t total = cases.size();
+  for (const auto& c : campaigns) total += c.cases_run;
+  for (const auto& m : mutants) total += m.campaign.cases_run;
+  return total;
 }
 
 arma::uword RunResult::kink_entries() const {
   arma::uword total = 0;
   for (const auto& c : cases) total += c.kink_entries();
+  for (const auto& c : campaigns) total += c.kink_entries;
+  for (const auto& m : mutants) total += m.campaign.kink_entries;
   return total;
 }
 

@@ -6,34 +6,99 @@
 namespace gradfuzz {
 namespace {
 
-std::string format(const char* pattern, double value) {
+std::string fmt(const char* pattern, double value) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, pattern, value);
   return buffer;
 }
 
-void table(std::ostream& out, const CaseResult& result) {
+std::string pad(std::string s, std::size_t width) {
+  if (s.size() < width) s.resize(width, ' ');
+  return s;
+}
+
+std::string entry(const EntryError& e) {
+  return "(" + std::to_string(e.row) + "," + std::to_string(e.col) + ")";
+}
+
+std::string describe(const Case& c) {
+  return c.spec.describe() + ", m=" + std::to_string(c.m());
+}
+
+void case_table(std::ostream& out, const CaseResult& result) {
   out << "  quantity  convention  rel.diff    worst entry   claimed        numeric        "
          "kinks  verdict\n";
   for (const QuantityCheck& q : result.checks) {
-    std::string name = q.quantity.name();
-    name.resize(8, ' ');
-    std::string matched = q.matched ? std::string(to_string(*q.matched)) : "none";
-    matched.resize(10, ' ');
-    out << "  " << name << "  " << matched << "  ";
+    out << "  " << pad(q.quantity.name(), 8) << "  "
+        << pad(q.matched ? std::string(to_string(*q.matched)) : "none", 10) << "  ";
     if (!q.shape_ok()) {
       out << "shape " << to_string(q.claimed_shape) << ", expected " << to_string(q.expected_shape)
           << "  FAIL\n";
       continue;
     }
-    std::string entry =
-        "(" + std::to_string(q.worst.row) + "," + std::to_string(q.worst.col) + ")";
-    entry.resize(12, ' ');
-    out << format("%-10.2e", q.rel_diff) << "  " << entry << "  "
-        << format("%-+13.6e", q.worst.claimed) << "  " << format("%-+13.6e", q.worst.numeric)
-        << "  " << format("%5.0f", static_cast<double>(q.kink_entries)) << "  "
-        << (q.passed ? "pass" : "FAIL") << '\n';
+    out << fmt("%-10.2e", q.rel_diff) << "  " << pad(entry(q.worst), 12) << "  "
+        << fmt("%-+13.6e", q.worst.claimed) << "  " << fmt("%-+13.6e", q.worst.numeric) << "  "
+        << fmt("%5.0f", static_cast<double>(q.kink_entries)) << "  " << (q.passed ? "pass" : "FAIL")
+        << '\n';
   }
+}
+
+void failure_table(std::ostream& out, const CaseResult& result) {
+  out << "    quantity  entry     claimed        numeric        abs.err    rel.err    expected\n";
+  for (const QuantityCheck* q : result.failures()) {
+    out << "    " << pad(q->quantity.name(), 8) << "  ";
+    if (!q->shape_ok()) {
+      out << "shape " << to_string(q->claimed_shape) << " where " << to_string(q->expected_shape)
+          << " is expected\n";
+      continue;
+    }
+    out << pad(entry(q->worst), 8) << "  " << fmt("%+13.6e", q->worst.claimed) << "  "
+        << fmt("%+13.6e", q->worst.numeric) << "  " << fmt("%9.2e", q->worst.abs_error) << "  "
+        << fmt("%9.2e", q->worst.rel_error) << "  " << to_string(q->expected)
+        << (q->matched && *q->matched != q->expected
+                ? " (matches " + std::string(to_string(*q->matched)) + ")"
+                : "")
+        << '\n';
+  }
+}
+
+std::string replay_command(const RunResult& run, const Case& c) {
+  return "gradfuzz replay '" + c.replay + "'" +
+         (run.source_args.empty() ? "" : " " + run.source_args);
+}
+
+void failure_block(std::ostream& out, const RunResult& run, const Failure& f, std::size_t planned) {
+  const CaseResult& s = f.shrunk;
+  out << "  failed at case " << f.case_number << " of " << planned << " (" << describe(f.found.c)
+      << "); shrunk in " << f.shrink_steps << " step(s) to " << describe(s.c) << '\n';
+  if (s.diagnosis)
+    out << "  diagnosis [" << s.diagnosis->id << "]: " << s.diagnosis->message << '\n';
+  if (s.source_error) out << "  the code under test failed: " << *s.source_error << '\n';
+  if (!s.checks.empty()) failure_table(out, s);
+  out << "  replay: " << replay_command(run, s.c) << '\n';
+}
+
+std::string verdict(const RunResult& run) {
+  std::string line = "gradfuzz " + run.command + ": ";
+  if (run.misbehaved()) return line + "ERROR: the code under test misbehaved";
+  if (run.passed())
+    return line + "PASSED, " + std::to_string(run.cases_run()) + " case(s) checked, " +
+           std::to_string(run.kink_entries()) + " entries at relu kinks";
+  for (const auto& c : run.campaigns)
+    if (c.failure) {
+      const auto& d = c.failure->shrunk.diagnosis;
+      return line + "FAILED: " + c.source + " has a wrong gradient" +
+             (d ? " [" + d->id + "]" : "") + ", found at case " +
+             std::to_string(c.failure->case_number);
+    }
+  std::size_t failed = 0;
+  for (const auto& c : run.cases) failed += c.passed() ? 0 : 1;
+  std::size_t missed = 0;
+  for (const auto& m : run.mutants) missed += m.diagnosed_as_expected() ? 0 : 1;
+  return line + "FAILED: " + std::to_string(failed) + " case(s) failed" +
+         (run.mutants.empty()
+              ? ""
+              : ", " + std::to_string(missed) + " mutant(s) not caught or misdiagnosed");
 }
 
 }  // namespace
@@ -42,24 +107,47 @@ ConsoleReporter::ConsoleReporter(std::ostream& out, Options options)
     : out_(out), options_(options) {}
 
 void ConsoleReporter::report(const RunResult& run) {
-  std::size_t failed = 0;
-  for (const auto& c : run.cases) failed += c.passed() ? 0 : 1;
-  if (!options_.quiet) {
-    for (std::size_t i = 0; i < run.cases.size(); ++i) {
-      const CaseResult& result = run.cases[i];
-      out_ << "case " << i + 1 << "/" << run.cases.size() << ": " << result.source << " on "
-           << result.c.spec.describe() << ", m=" << result.c.m() << ", "
-           << to_string(result.scheme) << " differences\n";
-      if (result.source_error) out_ << "  the code under test failed: " << *result.source_error << '\n';
-      table(out_, result);
-      if (!result.passed() && !result.c.replay.empty())
-        out_ << "  replay: gradfuzz replay '" << result.c.replay << "'\n";
+  out_ << verdict(run) << '\n';
+  if (options_.quiet) return;
+  for (std::size_t i = 0; i < run.cases.size(); ++i) {
+    const CaseResult& result = run.cases[i];
+    out_ << "\ncase " << i + 1 << "/" << run.cases.size() << ": " << result.source << " on "
+         << describe(result.c) << ", " << to_string(result.scheme) << " differences\n";
+    if (result.source_error)
+      out_ << "  the code under test failed: " << *result.source_error << '\n';
+    case_table(out_, result);
+    if (result.diagnosis)
+      out_ << "  diagnosis [" << result.diagnosis->id << "]: " << result.diagnosis->message << '\n';
+    if (!result.passed() && !result.c.replay.empty())
+      out_ << "  replay: " << replay_command(run, result.c) << '\n';
+  }
+  for (const CampaignResult& c : run.campaigns) {
+    out_ << "\ncampaign: " << c.source << ", seed " << c.seed;
+    if (c.shard.count > 1) out_ << ", shard " << c.shard.index + 1 << "/" << c.shard.count;
+    out_ << ", " << c.cases_run << " of " << c.cases_planned << " case(s) run, " << c.kink_entries
+         << " entries at relu kinks (" << c.kink_unverified << " outside the one-sided bracket)\n";
+    if (c.misbehaviour) out_ << "  the code under test misbehaved: " << *c.misbehaviour << '\n';
+    if (c.failure) failure_block(out_, run, *c.failure, c.cases_planned);
+    if (!c.quantities.empty()) {
+      out_ << "  worst relative difference per quantity:";
+      for (const QuantitySummary& q : c.quantities)
+        out_ << ' ' << q.name << '=' << fmt("%.1e", q.max_rel_diff);
       out_ << '\n';
     }
   }
-  out_ << "gradfuzz " << run.command << ": "
-       << (run.passed() ? "PASSED" : "FAILED") << ", " << run.cases.size() << " case(s) checked, "
-       << failed << " failed, " << run.kink_entries() << " entries at relu kinks\n";
+  if (!run.mutants.empty()) {
+    out_ << "\nmutants: " << run.mutants.size() << '\n'
+         << "  mutant                        caught  cases  shrunk to                              "
+            "diagnosis                      expected\n";
+    for (const MutantOutcome& m : run.mutants) {
+      const bool caught = m.caught();
+      const std::string shrunk = caught ? describe(m.campaign.failure->shrunk.c) : "-";
+      out_ << "  " << pad(m.name, 29) << ' ' << pad(caught ? "yes" : "NO", 7) << ' '
+           << pad(caught ? std::to_string(m.campaign.failure->case_number) : "-", 6) << ' '
+           << pad(shrunk, 38) << ' ' << pad(caught ? m.diagnosis_id() : "-", 30) << ' '
+           << (m.diagnosed_as_expected() ? "yes" : "NO (" + m.expected_diagnosis + ")") << '\n';
+    }
+  }
 }
 
 }  // namespace gradfuzz

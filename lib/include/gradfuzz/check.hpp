@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gradfuzz/compare.hpp"
+#include "gradfuzz/diagnosis.hpp"
 #include "gradfuzz/difference_scheme.hpp"
 #include "gradfuzz/gradient_source.hpp"
 
@@ -19,17 +20,21 @@ struct CheckOptions {
   double relative_step = 0;
   /// Unset: follow the precision the source declares (Tolerance::for_precision).
   std::optional<Tolerance> tolerance;
+  /// Diagnose a failing case (runs the mutant catalogue on it; shrinking turns this off).
+  bool diagnose = true;
 };
 
 struct CaseResult {
   Case c;
-  std::string source;                       ///< SourceInfo::name
+  std::string source;  ///< SourceInfo::name
   Scheme scheme = Scheme::central;
   std::vector<QuantityCheck> checks;        ///< parameters first, then claimed intermediates
   std::optional<std::string> source_error;  ///< the code under test failed on this case
+  std::optional<Diagnosis> diagnosis;       ///< set for a failed case when asked for
 
   bool passed() const;
   arma::uword kink_entries() const;
+  arma::uword kink_unverified() const;
   /// The checks that failed, in report order.
   std::vector<const QuantityCheck*> failures() const;
 };
@@ -38,6 +43,7 @@ struct CaseResult {
 /// `c`. A SourceError from the source becomes a failed result carrying its message; a source
 /// that breaks its contract (a missing dW<l>/db<l>, a quantity this network lacks) raises
 /// ProtocolError. Parameters are expected in the source's convention, intermediates per example.
+/// A failed case is diagnosed when options.diagnose is set.
 CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions& options = {});
 
 }  // namespace gradfuzz

@@ -7,9 +7,12 @@
 //     where e is the finite-difference scheme's own error bound for that entry and
 //     atol = atol_fraction * max_k |n_k| (the quantity's largest numeric entry), so two exact
 //     zeros always pass;
-//   * an entry whose stencil crossed a relu kink passes when g lies in [min(l, r), max(l, r)]
-//     widened by the same slack, l and r being the one-sided derivatives; it is counted
-//     (kink_entries), never failed for being at a kink, never dropped.
+//   * an entry whose stencil crossed a relu kink is never failed and never dropped: it is
+//     counted (kink_entries) and accepted when g lies in [min(l, r), max(l, r)] widened by the
+//     same slack, l and r being the one-sided derivatives; otherwise it is also counted as
+//     unverified (kink_unverified). That happens when several relu inputs sit on 0 at once and
+//     the perturbation moves them to different sides: every choice of relu'(0) per unit is a
+//     valid subgradient, and the one-sided derivatives no longer bracket them all.
 // A quantity passes in a convention when its shape is the expected one and every entry passes.
 // It is tried in both conventions (numeric * 1 for mean, numeric * m for sum); `matched` names
 // the one that passes (the expected one first), and the check passes only when that is the
@@ -53,13 +56,15 @@ struct QuantityCheck {
   Convention expected = Convention::mean;
   std::optional<Convention> matched;  ///< the convention whose numeric values it passes in
   /// The course's ||g - n|| / (||g|| + ||n||), against the matched convention (the expected one
-  /// if none matched); 0 when both are zero, NaN when a side is not finite.
+  /// if none matched), over the entries not at a kink; 0 when both are zero, NaN when a side
+  /// is not finite.
   double rel_diff = 0;
   Shape claimed_shape;
   Shape expected_shape;
   bool non_finite = false;          ///< a NaN or Inf on either side
   arma::uword failing_entries = 0;  ///< in the expected convention
-  arma::uword kink_entries = 0;     ///< entries judged by the kink rule
+  arma::uword kink_entries = 0;     ///< entries whose stencil crossed a relu kink
+  arma::uword kink_unverified = 0;  ///< of those, the ones outside the one-sided bracket
   EntryError worst;                 ///< the entry furthest outside its allowance
   arma::mat claimed;                ///< as claimed
   arma::mat numeric;                ///< finite differences, in the expected convention

@@ -20,11 +20,11 @@ class SpecError : public std::invalid_argument {
 };
 
 struct NetSpec {
-  std::vector<arma::uword> sizes;        ///< n0 (inputs), n1, ..., nL
-  std::vector<Activation> activations;   ///< g1..gL; activations[l-1] is layer l's
+  std::vector<arma::uword> sizes;       ///< n0 (inputs), n1, ..., nL
+  std::vector<Activation> activations;  ///< g1..gL; activations[l-1] is layer l's
   Loss loss = Loss::bce;
-  double lambda = 0.0;                   ///< L2 strength; 0 turns regularization off
-  double leaky_slope = 0.01;             ///< leaky_relu's slope for Z < 0
+  double lambda = 0.0;        ///< L2 strength; 0 turns regularization off
+  double leaky_slope = 0.01;  ///< leaky_relu's slope for Z < 0
 
   /// L, the number of layers with parameters.
   int depth() const { return static_cast<int>(activations.size()); }

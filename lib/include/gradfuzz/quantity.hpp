@@ -35,7 +35,9 @@ struct Shape {
   arma::uword cols = 0;
   bool operator==(const Shape&) const = default;
 };
-inline Shape shape_of(const arma::mat& M) { return {M.n_rows, M.n_cols}; }
+inline Shape shape_of(const arma::mat& M) {
+  return {M.n_rows, M.n_cols};
+}
 /// "4x3"
 std::string to_string(Shape s);
 

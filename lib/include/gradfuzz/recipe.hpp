@@ -36,7 +36,8 @@ bool operator==(const CaseRecipe& a, const CaseRecipe& b);
 Case make_case(const CaseRecipe& recipe);
 
 /// The replay string, e.g. "v1;sizes=3,4,1;act=tanh,sigmoid;loss=bce;lambda=0;slope=0.01;m=5;
-/// seed=42;scale=1;values=continuous;labels=hard". Numbers round-trip exactly, independent of locale.
+/// seed=42;scale=1;values=continuous;labels=hard". Numbers round-trip exactly, independent of
+/// locale.
 std::string to_string(const CaseRecipe& recipe);
 
 /// Parses a replay string; throws std::invalid_argument saying which field is wrong and how.

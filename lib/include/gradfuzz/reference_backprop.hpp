@@ -24,13 +24,14 @@ class ReferenceBackprop : public GradientSource {
   /// Every dW<l>, db<l> (l = 1..L), dZ<l> (l = 1..L) and dA<l> (l = 0..L-1).
   Gradients gradients(const Case& c) override;
 
- protected:
   /// What each step may read.
   struct Pass {
     const Case& c;
     const ForwardPass& f;
     double s;  ///< 1/m (mean) or 1 (sum)
   };
+
+ protected:
   virtual std::string name() const { return "reference"; }
   virtual arma::mat output_delta(const Pass& p) const;
   virtual arma::mat activation_backward(const Pass& p, int l, const arma::mat& dA) const;

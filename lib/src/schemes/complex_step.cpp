@@ -12,9 +12,11 @@ Estimate ComplexStep::estimate(const CostProbe& probe) const {
   Estimate e{d, 64 * std::numeric_limits<double>::epsilon() * std::abs(d)};
   // An imaginary step never moves a pre-activation's real part, so only a relu input sitting
   // exactly on 0 puts the complex step on one side of a kink; a real stencil then brackets it.
-  if (probe.on_kink()) mark_kink(e, sample(probe, std::cbrt(std::numeric_limits<double>::epsilon()) *
-                                                         std::max(1.0, std::abs(probe.entry()))),
-                                   probe);
+  if (probe.on_kink())
+    mark_kink(e,
+              sample(probe, std::cbrt(std::numeric_limits<double>::epsilon()) *
+                                std::max(1.0, std::abs(probe.entry()))),
+              probe);
   return e;
 }
 

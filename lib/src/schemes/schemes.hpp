@@ -43,7 +43,8 @@ class FivePoint final : public DifferenceScheme {
 };
 
 /// Im J(x + ih) / h: no subtraction, so exact to rounding for any tiny h, on networks whose
-/// every operation is analytic (everything but the relu kinks, which it detects with a real stencil).
+/// every operation is analytic (everything but the relu kinks, which it detects with a real
+/// stencil).
 class ComplexStep final : public DifferenceScheme {
  public:
   explicit ComplexStep(double step) : step_(step) {}

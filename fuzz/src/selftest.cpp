@@ -1,5 +1,6 @@
-#include "gradfuzz/selftest.hpp"
+#include "gradfuzz/fuzz/selftest.hpp"
 
+#include "gradfuzz/mutants.hpp"
 #include "gradfuzz/reference_backprop.hpp"
 
 namespace gradfuzz {
@@ -57,16 +58,27 @@ std::vector<CaseRecipe> selftest_battery() {
   return battery;
 }
 
-RunResult run_selftest(const std::vector<Scheme>& schemes) {
-  RunResult run{"selftest", {}};
+RunResult run_selftest(const SelftestOptions& options, const Progress& progress) {
+  RunResult run;
+  run.command = "selftest";
+  run.source_args = "--builtin reference";
+  run.seed = options.campaign.seed;
   ReferenceBackprop reference;
   for (const CaseRecipe& r : selftest_battery()) {
     const Case c = make_case(r);
-    for (Scheme s : schemes) {
-      CheckOptions options;
-      options.scheme = s;
-      run.cases.push_back(check_case(c, reference, options));
+    for (Scheme s : options.schemes) {
+      CheckOptions check = options.campaign.check;
+      check.scheme = s;
+      run.cases.push_back(check_case(c, reference, check));
     }
+  }
+  run.campaigns.push_back(fuzz(reference, options.campaign, progress));
+  if (!options.mutants) return run;
+  for (const MutantInfo& m : mutant_catalogue()) {
+    CampaignOptions hunt = options.campaign;
+    hunt.generate = focused_on(hunt.generate, m.domain);
+    const auto source = make_mutant(m.name);
+    run.mutants.push_back({m.name, m.diagnosis, m.description, fuzz(*source, hunt)});
   }
   return run;
 }

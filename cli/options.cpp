@@ -1,0 +1,181 @@
+#include "options.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <random>
+
+#include "gradfuzz/reports/console_reporter.hpp"
+#include "gradfuzz/reports/json_reporter.hpp"
+
+namespace po = boost::program_options;
+
+namespace gradfuzz::cli {
+namespace {
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::string item;
+  for (char ch : text + ",") {
+    if (ch == ',') {
+      if (!item.empty()) out.push_back(item);
+      item.clear();
+    } else if (ch != ' ') {
+      item += ch;
+    }
+  }
+  return out;
+}
+
+template <class T>
+T number(const std::string& option, const std::string& text, const char* what) {
+  T value{};
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size())
+    throw UsageError("--" + option + " " + text + ": expected " + what);
+  return value;
+}
+
+std::vector<Activation> activations(const std::string& option, const std::string& text) {
+  std::vector<Activation> out;
+  for (const auto& name : split_list(text)) {
+    const auto a = find_activation(name);
+    if (!a)
+      throw UsageError("--" + option + " " + text + ": unknown activation '" + name +
+                       "' (sigmoid, tanh, relu, leaky_relu, linear, softmax)");
+    out.push_back(*a);
+  }
+  if (out.empty()) throw UsageError("--" + option + " is empty: give a comma-separated list");
+  return out;
+}
+
+}  // namespace
+
+void add_campaign_options(po::options_description& d, CampaignArgs& a) {
+  d.add_options()("cases", po::value(&a.cases)->default_value(a.cases), "number of cases to draw")(
+      "seed", po::value(&a.seed)->default_value(a.seed),
+      "seed of the campaign (a number); the same seed draws the same cases. 'random' picks one "
+      "and prints it")("max-layers", po::value(&a.max_layers)->default_value(a.max_layers),
+                       "deepest network drawn (layers with parameters)")(
+      "max-width", po::value(&a.max_width)->default_value(a.max_width),
+      "widest layer drawn, inputs included")(
+      "max-batch", po::value(&a.max_batch)->default_value(a.max_batch), "largest batch m drawn")(
+      "hidden", po::value(&a.hidden)->default_value(a.hidden),
+      "activations drawn for hidden layers")(
+      "output", po::value(&a.output)->default_value(a.output),
+      "activations drawn for the output layer (each only with a loss it fits: bce needs "
+      "sigmoid, ce softmax, mse anything but softmax)")(
+      "loss", po::value(&a.loss)->default_value(a.loss), "losses drawn")(
+      "lambda", po::value(&a.lambda), "L2 strength for every case (default: 0 or drawn > 0)")(
+      "layers", po::value(&a.layers),
+      "pin the sizes n0,...,nL, e.g. 784,128,64,10 (only values are drawn)")(
+      "activations", po::value(&a.activations),
+      "pin the activations a1,...,aL, e.g. relu,relu,sigmoid")("batch", po::value(&a.batch),
+                                                               "pin the batch size m")(
+      "scheme", po::value(&a.scheme)->default_value(a.scheme),
+      "finite differences: central, forward, five-point or complex-step")(
+      "shard", po::value(&a.shard)->default_value(a.shard),
+      "K/N: check only cases K, K+N, K+2N, ... (to split one campaign over N CI jobs)");
+}
+
+CampaignOptions to_campaign_options(const CampaignArgs& a) {
+  CampaignOptions o;
+  o.cases = a.cases;
+  if (a.seed == "random") {
+    std::random_device device;
+    o.seed = (static_cast<std::uint64_t>(device()) << 32 | device()) % 1000000000;
+  } else {
+    o.seed = number<std::uint64_t>("seed", a.seed, "a non-negative integer or 'random'");
+  }
+  GeneratorOptions& g = o.generate;
+  if (a.max_layers < 1) throw UsageError("--max-layers must be at least 1");
+  if (a.max_width < 1) throw UsageError("--max-width must be at least 1");
+  if (a.max_batch < 1) throw UsageError("--max-batch must be at least 1");
+  g.max_layers = a.max_layers;
+  g.max_width = a.max_width;
+  g.max_batch = a.max_batch;
+  g.hidden = activations("hidden", a.hidden);
+  g.output = activations("output", a.output);
+  g.losses.clear();
+  for (const auto& name : split_list(a.loss)) {
+    const auto loss = find_loss(name);
+    if (!loss)
+      throw UsageError("--loss " + a.loss + ": unknown loss '" + name + "' (bce, ce, mse)");
+    g.losses.push_back(*loss);
+  }
+  if (g.losses.empty()) throw UsageError("--loss is empty: give bce, ce and/or mse");
+  if (!a.lambda.empty()) g.lambda = number<double>("lambda", a.lambda, "a number >= 0");
+  if (!a.layers.empty()) {
+    std::vector<arma::uword> sizes;
+    for (const auto& n : split_list(a.layers))
+      sizes.push_back(number<arma::uword>("layers", n, "sizes n0,...,nL, each >= 1"));
+    g.layers = sizes;
+  }
+  if (!a.activations.empty()) g.activations = activations("activations", a.activations);
+  if (!a.batch.empty()) g.batch = number<arma::uword>("batch", a.batch, "a batch size >= 1");
+  const auto scheme = find_scheme(a.scheme);
+  if (!scheme)
+    throw UsageError("--scheme " + a.scheme +
+                     ": expected central, forward, five-point or "
+                     "complex-step");
+  o.check.scheme = *scheme;
+  const auto slash = a.shard.find('/');
+  if (slash == std::string::npos)
+    throw UsageError("--shard " + a.shard + ": expected K/N, e.g. 2/4");
+  const auto k = number<std::size_t>("shard", a.shard.substr(0, slash), "K/N with 1 <= K <= N");
+  const auto n = number<std::size_t>("shard", a.shard.substr(slash + 1), "K/N with 1 <= K <= N");
+  if (k < 1 || n < 1 || k > n)
+    throw UsageError("--shard " + a.shard + ": expected K/N with 1 <= K <= N");
+  o.shard = {k - 1, n};
+  try {
+    validate(o.generate);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  return o;
+}
+
+void add_output_options(po::options_description& d, OutputArgs& a) {
+  d.add_options()("json", po::value(&a.json), "write the results as JSON to this file")(
+      "quiet,q", po::bool_switch(&a.quiet), "print only the verdict line");
+}
+
+bool write_reports(const RunResult& run, const OutputArgs& a, Streams io) {
+  ConsoleReporter(io.out, {a.quiet}).report(run);
+  if (a.json.empty()) return true;
+  std::ofstream file(a.json);
+  if (file) JsonReporter(file).report(run);
+  if (!file || !file.flush()) {
+    io.err << "gradfuzz: cannot write the JSON report to '" << a.json
+           << "': check that the folder exists and is writable\n";
+    return false;
+  }
+  return true;
+}
+
+int exit_status(const RunResult& run) {
+  if (run.misbehaved()) return kMisbehaved;
+  return run.passed() ? kPassed : kDiscrepancy;
+}
+
+std::optional<int> parse(const std::vector<std::string>& args, const po::options_description& d,
+                         const po::positional_options_description* positional,
+                         po::variables_map& vm, const char* command, Streams io) {
+  try {
+    po::command_line_parser parser(args);
+    parser.options(d);
+    if (positional) parser.positional(*positional);
+    po::store(parser.run(), vm);
+    if (vm.count("help")) {
+      io.out << d << '\n';
+      return kPassed;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    io.err << "gradfuzz " << command << ": " << e.what() << "\nsee 'gradfuzz " << command
+           << " --help'\n";
+    return kBadInput;
+  }
+  return std::nullopt;
+}
+
+}  // namespace gradfuzz::cli

@@ -1,0 +1,68 @@
+#pragma once
+// Options shared by the commands that run checks: the campaign options and the output options
+// of DESIGN.md, parsed once here so every command reads them the same way.
+
+#include <boost/program_options.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "command.hpp"
+#include "gradfuzz/fuzz/campaign.hpp"
+#include "gradfuzz/run_result.hpp"
+
+namespace gradfuzz::cli {
+
+/// Bad usage: the message says which option and what it accepts.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct CampaignArgs {
+  std::size_t cases = 100;
+  std::string seed = "random";
+  int max_layers = 3;
+  arma::uword max_width = 6;
+  arma::uword max_batch = 8;
+  std::string hidden = "linear,sigmoid,tanh,relu,leaky_relu";
+  std::string output = "sigmoid,softmax,linear,tanh,relu,leaky_relu";
+  std::string loss = "bce,ce,mse";
+  std::string lambda;
+  std::string layers;
+  std::string activations;
+  std::string batch;
+  std::string scheme = "central";
+  std::string shard = "1/1";
+};
+
+/// Adds --cases, --seed, --max-layers, ... to `description`, writing into `args`.
+void add_campaign_options(boost::program_options::options_description& description,
+                          CampaignArgs& args);
+/// Throws UsageError for a value that does not parse or options that clash.
+CampaignOptions to_campaign_options(const CampaignArgs& args);
+
+struct OutputArgs {
+  std::string json;
+  bool quiet = false;
+};
+
+void add_output_options(boost::program_options::options_description& description, OutputArgs& args);
+
+/// Prints the console report and writes every requested file; returns false (after saying
+/// why on err) if a file could not be written.
+bool write_reports(const RunResult& run, const OutputArgs& args, Streams io);
+
+/// The exit status a finished run earns.
+int exit_status(const RunResult& run);
+
+/// Parses `args` against `description`; on --help prints it and returns kPassed, on bad usage
+/// prints the error and returns kBadInput; otherwise returns nothing and fills `vm`.
+std::optional<int> parse(const std::vector<std::string>& args,
+                         const boost::program_options::options_description& description,
+                         const boost::program_options::positional_options_description* positional,
+                         boost::program_options::variables_map& vm, const char* command,
+                         Streams io);
+
+}  // namespace gradfuzz::cli

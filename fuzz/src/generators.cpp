@@ -1,0 +1,236 @@
+#include "gradfuzz/fuzz/generators.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <utility>
+
+namespace gradfuzz {
+namespace {
+
+using OutputLoss = std::pair<Activation, Loss>;
+
+// Shrinking moves toward lower ranks.
+int simplicity(Activation a) {
+  switch (a) {
+    case Activation::linear:
+      return 0;
+    case Activation::sigmoid:
+      return 1;
+    case Activation::tanh:
+      return 2;
+    case Activation::relu:
+      return 3;
+    case Activation::leaky_relu:
+      return 4;
+    case Activation::softmax:
+      return 5;
+  }
+  return 6;
+}
+
+std::vector<Activation> by_simplicity(std::vector<Activation> list) {
+  std::stable_sort(list.begin(), list.end(),
+                   [](Activation a, Activation b) { return simplicity(a) < simplicity(b); });
+  list.erase(std::unique(list.begin(), list.end()), list.end());
+  return list;
+}
+
+std::vector<OutputLoss> output_loss_pairs(const GeneratorOptions& o) {
+  std::vector<OutputLoss> pairs;
+  // bce with sigmoid first: the course's network is where shrinking goes.
+  for (Loss loss : {Loss::bce, Loss::mse, Loss::ce})
+    if (std::find(o.losses.begin(), o.losses.end(), loss) != o.losses.end())
+      for (Activation out : by_simplicity(o.output))
+        if (loss_fits_output(loss, out) && (loss != Loss::ce || o.max_width >= 2 || o.layers))
+          pairs.emplace_back(out, loss);
+  return pairs;
+}
+
+// An element of `list`, shrinking toward the front.
+template <class T>
+rc::Gen<T> shrinking_element(std::vector<T> list) {
+  return rc::gen::map(rc::gen::inRange<std::size_t>(0, list.size()),
+                      [list](std::size_t i) { return list[i]; });
+}
+
+rc::Gen<arma::uword> width(arma::uword lo, arma::uword hi) {
+  return rc::gen::inRange<arma::uword>(lo, hi + 1);
+}
+
+int pinned_depth(const GeneratorOptions& o) {
+  if (o.layers) return static_cast<int>(o.layers->size()) - 1;
+  if (o.activations) return static_cast<int>(o.activations->size());
+  return 0;
+}
+
+}  // namespace
+
+void validate(const GeneratorOptions& o) {
+  if (o.layers && o.activations && o.layers->size() != o.activations->size() + 1)
+    throw std::invalid_argument("--layers gives " + std::to_string(o.layers->size()) +
+                                " sizes and --activations " +
+                                std::to_string(o.activations->size()) +
+                                " activations: L layers need L+1 sizes n0..nL and L activations");
+  if (o.layers && o.layers->size() < 2)
+    throw std::invalid_argument("--layers needs at least two sizes, n0 (inputs) and n1");
+  if (!o.layers && !o.activations && (o.min_layers < 1 || o.max_layers < o.min_layers))
+    throw std::invalid_argument("--max-layers must be >= 1");
+  if (!o.layers && o.max_width < 1) throw std::invalid_argument("--max-width must be >= 1");
+  if (!o.batch && (o.max_batch < 1 || o.max_batch < o.min_batch))
+    throw std::invalid_argument("--max-batch must be >= 1");
+  if (o.batch && *o.batch < 1) throw std::invalid_argument("--batch must be >= 1");
+  if (o.lambda && (*o.lambda < 0 || !std::isfinite(*o.lambda)))
+    throw std::invalid_argument("--lambda must be finite and >= 0");
+  for (Activation a : o.hidden)
+    if (a == Activation::softmax)
+      throw std::invalid_argument(
+          "--hidden softmax: softmax is only allowed on the output layer (use --output softmax)");
+  const int depth = pinned_depth(o);
+  if (o.activations) {
+    NetSpec probe;
+    probe.activations = *o.activations;
+    probe.sizes = o.layers ? *o.layers : std::vector<arma::uword>(o.activations->size() + 1, 2);
+    const Activation out = o.activations->back();
+    bool any = false;
+    for (Loss loss : o.losses) any = any || loss_fits_output(loss, out);
+    if (!any)
+      throw std::invalid_argument("output activation " + std::string(to_string(out)) +
+                                  " fits none of the losses given (bce needs sigmoid, ce needs "
+                                  "softmax, mse anything but softmax)");
+    for (Loss loss : o.losses)
+      if (loss_fits_output(loss, out)) {
+        probe.loss = loss;
+        validate(probe);  // softmax on a hidden layer, a 1-unit softmax, ...
+        break;
+      }
+  } else {
+    if (o.hidden.empty() && (depth > 1 || (!depth && o.max_layers > 1)))
+      throw std::invalid_argument("--hidden is empty but networks have hidden layers");
+    if (output_loss_pairs(o).empty())
+      throw std::invalid_argument(
+          "no output activation from --output fits a loss from --loss (bce needs sigmoid, ce "
+          "needs softmax, mse anything but softmax)");
+    if (o.layers && o.layers->back() < 2) {
+      bool non_ce = false;
+      for (auto [out, loss] : output_loss_pairs(o)) non_ce = non_ce || loss != Loss::ce;
+      if (!non_ce)
+        throw std::invalid_argument(
+            "ce needs a softmax output of at least 2 units; --layers ends in 1");
+    }
+  }
+}
+
+GeneratorOptions focused_on(GeneratorOptions o, const MutantDomain& d) {
+  auto narrow = [](std::vector<Activation>& mine, const std::vector<Activation>& theirs) {
+    if (theirs.empty()) return;
+    std::vector<Activation> both;
+    for (Activation a : mine)
+      if (std::find(theirs.begin(), theirs.end(), a) != theirs.end()) both.push_back(a);
+    mine = both.empty() ? theirs : both;
+  };
+  narrow(o.hidden, d.hidden);
+  narrow(o.output, d.output);
+  if (!d.losses.empty()) o.losses = d.losses;
+  o.min_layers = std::max(o.min_layers, d.min_layers);
+  o.max_layers = std::max(o.max_layers, o.min_layers);
+  o.min_batch = std::max(o.min_batch, d.min_batch);
+  o.max_batch = std::max(o.max_batch, o.min_batch);
+  if (d.needs_lambda && !(o.lambda && *o.lambda > 0)) o.lambda = 0.5;
+  o.square = o.square || d.square;
+  if (!d.leaky_slopes.empty()) o.leaky_slopes = d.leaky_slopes;
+  if (d.output.empty() && !d.losses.empty()) {
+    // Keep only outputs that fit the domain's losses.
+    std::vector<Activation> fitting;
+    for (Activation a : o.output)
+      for (Loss loss : o.losses)
+        if (loss_fits_output(loss, a)) {
+          fitting.push_back(a);
+          break;
+        }
+    o.output = fitting;
+  }
+  return o;
+}
+
+rc::Gen<CaseRecipe> case_recipes(const GeneratorOptions& o) {
+  const int fixed_depth = pinned_depth(o);
+  const auto depth =
+      fixed_depth ? rc::gen::just(fixed_depth) : rc::gen::inRange(o.min_layers, o.max_layers + 1);
+  std::vector<OutputLoss> pairs = output_loss_pairs(o);
+  if (o.activations) {
+    pairs.clear();
+    for (Loss loss : {Loss::bce, Loss::mse, Loss::ce})
+      if (std::find(o.losses.begin(), o.losses.end(), loss) != o.losses.end() &&
+          loss_fits_output(loss, o.activations->back()))
+        pairs.emplace_back(o.activations->back(), loss);
+  }
+  if (o.layers && o.layers->back() < 2)
+    std::erase_if(pairs, [](const OutputLoss& p) { return p.second == Loss::ce; });
+  const std::vector<Activation> hidden = by_simplicity(o.hidden);
+
+  return rc::gen::mapcat(
+      rc::gen::tuple(depth, shrinking_element(pairs)), [o, hidden](std::tuple<int, OutputLoss> t) {
+        const auto [L, pair] = t;
+        const auto [out, loss] = pair;
+        const arma::uword out_min = loss == Loss::ce ? 2 : 1;
+        const arma::uword top = std::max(o.max_width, out_min);
+        // Sizes: pinned, all equal, or drawn one by one (often different, sometimes equal).
+        rc::Gen<std::vector<arma::uword>> sizes =
+            o.layers   ? rc::gen::just(*o.layers)
+            : o.square ? rc::gen::map(width(out_min, top),
+                                      [L](arma::uword n) {
+                                        return std::vector<arma::uword>(
+                                            static_cast<std::size_t>(L) + 1, n);
+                                      })
+                       : rc::gen::apply(
+                             [](std::vector<arma::uword> front, arma::uword last) {
+                               front.push_back(last);
+                               return front;
+                             },
+                             rc::gen::container<std::vector<arma::uword>>(
+                                 static_cast<std::size_t>(L), width(1, o.max_width)),
+                             width(out_min, top));
+        rc::Gen<std::vector<Activation>> activations =
+            o.activations
+                ? rc::gen::just(*o.activations)
+                : rc::gen::map(rc::gen::container<std::vector<Activation>>(
+                                   static_cast<std::size_t>(L - 1), shrinking_element(hidden)),
+                               [out = out](std::vector<Activation> list) {
+                                 list.push_back(out);
+                                 return list;
+                               });
+        const auto batch = o.batch ? rc::gen::just(*o.batch)
+                                   : rc::gen::inRange<arma::uword>(o.min_batch, o.max_batch + 1);
+        const auto lambda = o.lambda ? rc::gen::just(*o.lambda)
+                                     : shrinking_element<double>({0, 0, 0, 0.1, 0.5, 1.5});
+        const auto scale = shrinking_element<double>({1, 1, 0.3, 3, 0.05, 6});
+        const auto values =
+            o.grid_values
+                ? shrinking_element<ValueGrid>({ValueGrid::continuous, ValueGrid::continuous,
+                                                ValueGrid::continuous, ValueGrid::grid})
+                : rc::gen::just(ValueGrid::continuous);
+        return rc::gen::apply(
+            [loss = loss](std::vector<arma::uword> n, std::vector<Activation> g, arma::uword m,
+                          double l2, double slope, double s, ValueGrid v, Labels labels,
+                          std::uint64_t seed) {
+              CaseRecipe r;
+              r.spec.sizes = std::move(n);
+              r.spec.activations = std::move(g);
+              r.spec.loss = loss;
+              r.spec.lambda = l2;
+              r.spec.leaky_slope = slope;
+              r.batch = m;
+              r.seed = seed;
+              // Grid values are exact only at unit scale.
+              r.weight_scale = v == ValueGrid::grid ? 1.0 : s;
+              r.values = v;
+              r.labels = labels;
+              return r;
+            },
+            sizes, activations, batch, lambda, shrinking_element(o.leaky_slopes), scale, values,
+            shrinking_element<Labels>({Labels::hard, Labels::soft}),
+            rc::gen::noShrink(rc::gen::arbitrary<std::uint64_t>()));
+      });
+}
+
+}  // namespace gradfuzz

@@ -1,0 +1,51 @@
+#pragma once
+// What a campaign found: the results object reporters read (fuzz/campaign.hpp runs one).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gradfuzz/check.hpp"
+
+namespace gradfuzz {
+
+/// Which slice of a campaign's cases this run checks: case i belongs to shard i mod count.
+struct Shard {
+  std::size_t index = 0;  ///< 0-based; `--shard K/N` is index K-1 of N
+  std::size_t count = 1;
+};
+
+/// The worst course relative difference seen for one quantity name over the campaign.
+struct QuantitySummary {
+  std::string name;  ///< "dW1", "dZ2", ...
+  std::size_t cases = 0;
+  double max_rel_diff = 0;
+  std::size_t failures = 0;
+};
+
+struct Failure {
+  std::size_t case_number = 0;    ///< 1-based index of the first failing case
+  CaseResult found;               ///< as drawn
+  CaseResult shrunk;              ///< the smallest case that still fails, diagnosed
+  std::size_t shrink_steps = 0;   ///< accepted shrinks
+  std::size_t shrink_checks = 0;  ///< candidates tried
+};
+
+struct CampaignResult {
+  std::string source;
+  std::uint64_t seed = 0;
+  Shard shard;
+  std::size_t cases_planned = 0;
+  std::size_t cases_run = 0;
+  arma::uword kink_entries = 0;     ///< entries at relu kinks (never failed)
+  arma::uword kink_unverified = 0;  ///< of those, outside the one-sided bracket
+  std::vector<QuantitySummary> quantities;
+  std::optional<Failure> failure;
+  /// Set when the source broke its contract (ProtocolError): what happened, and where.
+  std::optional<std::string> misbehaviour;
+
+  bool passed() const { return !failure && !misbehaviour; }
+};
+
+}  // namespace gradfuzz
