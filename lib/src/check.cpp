@@ -1,6 +1,7 @@
 #include "gradfuzz/check.hpp"
 
 #include "gradfuzz/diagnose.hpp"
+#include "gradfuzz/rounding.hpp"
 
 namespace gradfuzz {
 
@@ -55,9 +56,14 @@ CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions&
   }
   const auto scheme = make_scheme(options.scheme, options.relative_step);
   const NumericGradients numeric = numeric_gradients(c, *scheme, wanted);
+  const Gradients magnitude = rounding_magnitudes(c, Convention::mean);
+  const double m = static_cast<double>(c.m());
   for (Quantity q : wanted) {
     const Convention expected = q.is_parameter() ? info.convention : Convention::sum;
-    result.checks.push_back(compare(q, claimed.at(q), numeric.at(q), c.m(), expected, tolerance));
+    // Intermediates' magnitudes are per example; compare() wants the mean convention's.
+    const arma::mat magnitude_mean = q.is_parameter() ? magnitude.at(q) : magnitude.at(q) / m;
+    result.checks.push_back(
+        compare(q, claimed.at(q), numeric.at(q), magnitude_mean, c.m(), expected, tolerance));
   }
   if (options.diagnose && !result.passed()) result.diagnosis = diagnose(result, info, tolerance);
   return result;

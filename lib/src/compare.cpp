@@ -16,11 +16,12 @@ struct Judgement {
   double worst_excess = -1;  // |error| / allowance of the worst entry
 };
 
-Judgement judge(const arma::mat& g, const NumericQuantity& n, const Tolerance& t) {
+Judgement judge(const arma::mat& g, const NumericQuantity& n, const arma::mat& magnitude,
+                const Tolerance& t) {
   Judgement j;
-  const double atol = t.atol_fraction * (n.value.is_empty() ? 0.0 : arma::abs(n.value).max());
   for (arma::uword c = 0; c < g.n_cols; ++c)
     for (arma::uword r = 0; r < g.n_rows; ++r) {
+      const double atol = magnitude.is_empty() ? 0.0 : t.ulps * t.epsilon * magnitude(r, c);
       const double claimed = g(r, c), numeric = n.value(r, c);
       const bool kink = n.at_kink(r, c) != 0;
       const double abs_error = std::abs(claimed - numeric);
@@ -60,8 +61,8 @@ bool all_finite(const arma::mat& M) {
 }  // namespace
 
 Tolerance Tolerance::for_precision(Precision p) {
-  if (p == Precision::float32) return {2e-4, 2e-5, 4};
-  return {1e-7, 1e-9, 4};
+  if (p == Precision::float32) return {2e-4, 64, machine_epsilon(p), 4};
+  return {1e-7, 64, machine_epsilon(p), 4};
 }
 
 double relative_difference(const arma::mat& g, const arma::mat& n) {
@@ -71,7 +72,8 @@ double relative_difference(const arma::mat& g, const arma::mat& n) {
 }
 
 QuantityCheck compare(Quantity q, const arma::mat& claimed, const NumericQuantity& numeric_mean,
-                      arma::uword m, Convention expected, const Tolerance& tolerance) {
+                      const arma::mat& magnitude_mean, arma::uword m, Convention expected,
+                      const Tolerance& tolerance) {
   QuantityCheck check;
   check.quantity = q;
   check.expected = expected;
@@ -85,7 +87,11 @@ QuantityCheck compare(Quantity q, const arma::mat& claimed, const NumericQuantit
   check.non_finite = !all_finite(claimed) || !all_finite(numeric_mean.value);
   if (!check.shape_ok()) return check;
 
-  const Judgement mine = judge(claimed, expected_numeric, tolerance);
+  auto magnitude_in = [&](Convention c) -> arma::mat {
+    return magnitude_mean.is_empty() ? magnitude_mean
+                                     : arma::mat(magnitude_mean * factor_of[static_cast<int>(c)]);
+  };
+  const Judgement mine = judge(claimed, expected_numeric, magnitude_in(expected), tolerance);
   check.failing_entries = mine.failing;
   check.kink_entries = mine.kinks;
   check.kink_unverified = mine.unverified;
@@ -93,7 +99,7 @@ QuantityCheck compare(Quantity q, const arma::mat& claimed, const NumericQuantit
   const Convention other = expected == Convention::mean ? Convention::sum : Convention::mean;
   if (mine.passed) {
     check.matched = expected;
-  } else if (judge(claimed, in(other), tolerance).passed) {
+  } else if (judge(claimed, in(other), magnitude_in(other), tolerance).passed) {
     check.matched = other;
   }
   check.passed = check.matched == expected;

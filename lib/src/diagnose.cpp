@@ -38,7 +38,7 @@ bool same(const arma::mat& a, const arma::mat& b, const Tolerance& t) {
   if (a.n_rows != b.n_rows || a.n_cols != b.n_cols) return false;
   if (!a.is_finite() || !b.is_finite()) return false;
   const double rtol = 10 * t.rtol;
-  const double atol = 10 * t.atol_fraction * (b.is_empty() ? 0.0 : arma::abs(b).max());
+  const double atol = 1e3 * t.epsilon * (b.is_empty() ? 0.0 : arma::abs(b).max());
   for (arma::uword k = 0; k < a.n_elem; ++k)
     if (std::abs(a[k] - b[k]) > rtol * std::max(std::abs(a[k]), std::abs(b[k])) + atol)
       return false;

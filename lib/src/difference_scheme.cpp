@@ -69,10 +69,10 @@ Stencil sample(const CostProbe& probe, double h) {
 }
 
 double rounding_bound(const CostProbe& probe, double weight, double h) {
-  // J is a sum of non-negative losses after L layers of products: its rounding error is a
-  // modest multiple of eps * |J|. 64 ulps covers deep, wide cases with room to spare.
+  // J's rounding error is a modest multiple of eps * rounding_scale(); 64 ulps covers deep,
+  // wide cases with room to spare.
   constexpr double kUlps = 64;
-  return weight * kUlps * std::numeric_limits<double>::epsilon() * std::abs(probe.base_cost()) / h;
+  return weight * kUlps * std::numeric_limits<double>::epsilon() * probe.rounding_scale() / h;
 }
 
 void mark_kink(Estimate& e, const Stencil& s, const CostProbe& probe) {

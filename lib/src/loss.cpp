@@ -29,6 +29,13 @@ std::complex<double> log1p_exp(const std::complex<double>& x) {
   return std::log(1.0 + std::exp(x));
 }
 
+double log1p_of(double x) {
+  return std::log1p(x);
+}
+std::complex<double> log1p_of(const std::complex<double>& x) {
+  return std::log(1.0 + x);
+}
+
 // softplus(z) = log(1 + e^z), branching on the real part so exp never overflows.
 template <class T>
 T softplus(T z) {
@@ -82,13 +89,23 @@ T loss_sum(Loss loss, const arma::Mat<T>& ZL, const arma::Mat<T>& AL, const arma
         total += Y[k] * softplus(-ZL[k]) + (1.0 - Y[k]) * softplus(ZL[k]);
       return total;
     case Loss::ce:
+      // -sum_i y_i log softmax_i = sum_i y_i (top - z_i) + (sum_i y_i) log(1 + rest), with
+      // top the largest z and rest = sum over the others of e^(z - top): every term is >= 0,
+      // so a nearly perfect prediction (J ~ 1e-18) keeps all its digits.
       for (arma::uword j = 0; j < ZL.n_cols; ++j) {
-        double top = real_part(ZL(0, j));
-        for (arma::uword i = 1; i < ZL.n_rows; ++i) top = std::max(top, real_part(ZL(i, j)));
-        T sum_exp(0);
-        for (arma::uword i = 0; i < ZL.n_rows; ++i) sum_exp += std::exp(ZL(i, j) - top);
-        const T log_norm = top + std::log(sum_exp);
-        for (arma::uword i = 0; i < ZL.n_rows; ++i) total -= Y(i, j) * (ZL(i, j) - log_norm);
+        arma::uword at = 0;
+        for (arma::uword i = 1; i < ZL.n_rows; ++i)
+          if (real_part(ZL(i, j)) > real_part(ZL(at, j))) at = i;
+        const T top = ZL(at, j);
+        T rest(0);
+        double mass = 0;
+        for (arma::uword i = 0; i < ZL.n_rows; ++i) {
+          mass += Y(i, j);
+          if (i == at) continue;
+          rest += std::exp(ZL(i, j) - top);
+          total += Y(i, j) * (top - ZL(i, j));
+        }
+        total += mass * log1p_of(rest);
       }
       return total;
     case Loss::mse:

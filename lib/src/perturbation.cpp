@@ -11,6 +11,12 @@ CostProbe::CostProbe(const Case& c, const ForwardPass& base)
     if (has_kink(c.spec.g(l)) &&
         arma::any(arma::vectorise(base.Z[static_cast<std::size_t>(l)]) == 0.0))
       on_kink_ = true;
+  const int L = c.depth();
+  const arma::mat& ZL = base.Z[static_cast<std::size_t>(L)];
+  arma::mat delta = base.A[static_cast<std::size_t>(L)] - c.Y;
+  if (c.spec.loss == Loss::mse) delta %= activation_derivative(c.spec.g(L), ZL, c.spec.leaky_slope);
+  rounding_scale_ = std::abs(base.cost) + arma::accu(arma::abs(delta) % (arma::abs(ZL) + 1.0)) /
+                                              static_cast<double>(c.m());
 }
 
 void CostProbe::select(Quantity q, arma::uword row, arma::uword col) {

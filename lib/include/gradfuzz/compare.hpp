@@ -3,9 +3,10 @@
 //
 // The pass rule, for claimed g and numeric n (in the convention being tried) at one entry:
 //   * both must be finite: a NaN or Inf on either side fails the entry;
-//   * a regular entry passes when |g - n| <= safety * e + rtol * max(|g|, |n|) + atol,
+//   * a regular entry passes when |g - n| <= safety * e + rtol * max(|g|, |n|) + r,
 //     where e is the finite-difference scheme's own error bound for that entry and
-//     atol = atol_fraction * max_k |n_k| (the quantity's largest numeric entry), so two exact
+//     r = ulps * eps * M is the rounding a correct implementation in the code's precision may
+//     show (eps its machine epsilon, M the entry's rounding magnitude, rounding.hpp); two exact
 //     zeros always pass;
 //   * an entry whose stencil crossed a relu kink is never failed and never dropped: it is
 //     counted (kink_entries) and accepted when g lies in [min(l, r), max(l, r)] widened by the
@@ -30,14 +31,17 @@ namespace gradfuzz {
 struct Tolerance {
   /// Relative error allowed to the code under test beyond the finite-difference error.
   double rtol = 1e-7;
-  /// Absolute error allowed, as a fraction of the quantity's largest entry: rounding in sums
-  /// that cancel leaves small entries with errors relative to the large ones.
-  double atol_fraction = 1e-9;
+  /// Rounding allowed to the code under test, in units of its machine epsilon times each
+  /// entry's rounding magnitude (rounding.hpp): sums that cancel leave small entries with
+  /// errors the size of the terms they sum.
+  double ulps = 64;
+  /// The code under test's machine epsilon.
+  double epsilon = 0x1p-52;
   /// Multiplies the finite-difference error bound, which is an estimate, not a proof.
   double safety = 4;
 
-  /// float64: rtol 1e-7, atol 1e-9 of the largest entry (the course's 1e-7 threshold);
-  /// float32: rtol 2e-4, atol 2e-5 (about a thousand float32 ulps).
+  /// float64: rtol 1e-7 (the course's threshold), 64 ulps of 2^-52;
+  /// float32: rtol 2e-4 (about a thousand float32 ulps), 64 ulps of 2^-23.
   static Tolerance for_precision(Precision p);
 };
 
@@ -73,9 +77,11 @@ struct QuantityCheck {
 };
 
 /// Checks `claimed` against `numeric_mean` (dJ/dq from numeric_gradients) for a batch of m,
-/// expecting `expected`'s convention.
+/// expecting `expected`'s convention. `magnitude_mean` is the quantity's rounding magnitude in
+/// the mean convention (rounding_magnitudes; for dZ, dA: divided by m); empty means none.
 QuantityCheck compare(Quantity q, const arma::mat& claimed, const NumericQuantity& numeric_mean,
-                      arma::uword m, Convention expected, const Tolerance& tolerance);
+                      const arma::mat& magnitude_mean, arma::uword m, Convention expected,
+                      const Tolerance& tolerance);
 
 /// The course's relative difference ||g - n|| / (||g|| + ||n||), 0 when both are zero.
 double relative_difference(const arma::mat& g, const arma::mat& n);

@@ -23,6 +23,11 @@ class CostProbe {
   double entry() const { return entry_; }
   /// J at the unperturbed case.
   double base_cost() const { return base_.cost; }
+  /// The size of the rounding error of one evaluation of J, in units of machine epsilon:
+  /// |J| plus what rounding in the last pre-activation moves it by, (1/m) sum |dL/dZ<L>|
+  /// (|Z<L>| + 1). A loss computed from large terms that cancel (a softmax that is nearly
+  /// right, an mse that nearly fits) has rounding errors far above eps |J|.
+  double rounding_scale() const { return rounding_scale_; }
   /// Whether any layer has a kink (relu, leaky_relu).
   bool has_kinks() const { return has_kinks_; }
   /// Whether some relu or leaky_relu pre-activation of the base pass is exactly 0.
@@ -45,6 +50,7 @@ class CostProbe {
   double entry_ = 0;
   bool has_kinks_;
   bool on_kink_ = false;
+  double rounding_scale_ = 0;
 };
 
 }  // namespace gradfuzz

@@ -1,0 +1,19 @@
+#pragma once
+// How far rounding can move a correct implementation's gradients: a first-order running
+// error bound. Backprop is run on absolute values, starting from the size of the terms the
+// output delta is computed from (|A<L>| + |Y|, where A<L> - Y cancels for a good fit), so each
+// entry's bound is the magnitude of what it sums, cancellations included. Multiplied by the
+// code's machine epsilon (and a count of ulps) it is the absolute error a correct
+// implementation may show; finite differences cannot tell anything smaller apart.
+
+#include "gradfuzz/case.hpp"
+#include "gradfuzz/convention.hpp"
+#include "gradfuzz/quantity.hpp"
+
+namespace gradfuzz {
+
+/// For every dW<l>, db<l> (in `convention`) and dZ<l>, dA<l> (per example): entry by entry,
+/// the magnitude of the terms that make it up. Shapes as the gradients'.
+Gradients rounding_magnitudes(const Case& c, Convention convention);
+
+}  // namespace gradfuzz
