@@ -1,5 +1,6 @@
 #include "gradfuzz/diagnose.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 
@@ -314,11 +315,9 @@ Diagnosis diagnose(const CaseResult& r, const SourceInfo& info, const Tolerance&
       if (!detail) detail = constant_factor(r);
       if (!detail) detail = regularization(r, info);
       if (!detail) detail = localize(r);
-      d.message = "this is the known bug '" + m.name + "': " + m.description;
-      if (detail)
-        d.message += ". " + detail->message;
-      else
-        d.message += ". " + entry_text(*failures.front());
+      std::string evidence = detail ? detail->message : entry_text(*failures.front());
+      evidence[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(evidence[0])));
+      d.message = "this is the known bug '" + m.name + "': " + m.description + ". " + evidence;
       return d;
     }
   }

@@ -125,7 +125,9 @@ void ConsoleReporter::report(const RunResult& run) {
     out_ << "\ncampaign: " << c.source << ", seed " << c.seed;
     if (c.shard.count > 1) out_ << ", shard " << c.shard.index + 1 << "/" << c.shard.count;
     out_ << ", " << c.cases_run << " of " << c.cases_planned << " case(s) run, " << c.kink_entries
-         << " entries at relu kinks (" << c.kink_unverified << " outside the one-sided bracket)\n";
+         << " entries at relu kinks";
+    if (c.kink_unverified) out_ << " (" << c.kink_unverified << " outside the one-sided bracket)";
+    out_ << '\n';
     if (c.misbehaviour) out_ << "  the code under test misbehaved: " << *c.misbehaviour << '\n';
     if (c.failure) failure_block(out_, run, *c.failure, c.cases_planned);
     if (!c.quantities.empty()) {
