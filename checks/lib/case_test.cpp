@@ -152,6 +152,9 @@ TEST(Case, CeColumnsMustBeProbabilityVectors) {
   const std::string what = error_of(ce_case(arma::mat{{1, 0.2}, {0, 0.1}, {0, 0.6}}));
   EXPECT_MENTIONS(what, "column 1 sums to 0.9");
   EXPECT_MENTIONS(what, "probability vector");
+  // "Within 1e-9": rounding in a normalisation passes, a column that is off by 1e-7 does not.
+  EXPECT_EQ(error_of(ce_case(arma::mat(arma::colvec{0.5, 0.5 + 1e-12, 0.0}))), "");
+  EXPECT_MENTIONS(error_of(ce_case(arma::mat(arma::colvec{0.5, 0.5 + 1e-7, 0.0}))), "column 0");
   // Summing to 1 is not enough: every entry must be in [0, 1].
   EXPECT_MENTIONS(error_of(ce_case(arma::mat(arma::colvec{1.5, -0.5, 0.0}))), "column 0");
 }

@@ -151,6 +151,15 @@ RC_GTEST_PROP(Recipe, GridValuesAreHalvesInMinusOneToOne, ()) {
   RC_ASSERT(on_grid(c.X));
 }
 
+TEST(Recipe, GridValuesCoverEveryHalfInMinusOneToOne) {
+  CaseRecipe r = example();
+  r.values = ValueGrid::grid;
+  r.batch = 60;  // X alone holds 180 draws
+  const Case c = make_case(r);
+  for (double value : {-1.0, -0.5, 0.0, 0.5, 1.0})
+    EXPECT_TRUE(arma::any(arma::vectorise(c.X) == value)) << value << " never drawn";
+}
+
 TEST(Recipe, GridValuesPutReluInputsExactlyOnTheKink) {
   // What the grid is for: some seed of a small relu network has Z1 entries that are exactly 0.
   CaseRecipe r = example();
