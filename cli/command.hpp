@@ -29,5 +29,7 @@ struct Command {
 int selftest_command(const std::vector<std::string>& args, Streams io);
 int check_command(const std::vector<std::string>& args, Streams io);
 int replay_command(const std::vector<std::string>& args, Streams io);
+int formula_command(const std::vector<std::string>& args, Streams io);
+int explain_command(const std::vector<std::string>& args, Streams io);
 
 }  // namespace gradfuzz::cli

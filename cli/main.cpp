@@ -17,6 +17,10 @@ using gradfuzz::cli::Command;
 constexpr Command kCommands[] = {
     {"check", "fuzz a gradient source: random networks, finite differences, a diagnosis",
      gradfuzz::cli::check_command},
+    {"explain", "derive a gradient with the chain rule, step by step, each step checked",
+     gradfuzz::cli::explain_command},
+    {"formula", "check a backprop formula: shapes first, then values on random networks",
+     gradfuzz::cli::formula_command},
     {"replay", "re-run exactly one case from a report's replay string",
      gradfuzz::cli::replay_command},
     {"selftest", "check gradfuzz itself: the reference backprop and every known mutant",

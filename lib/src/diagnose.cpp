@@ -91,7 +91,7 @@ std::string derivative_words(Activation g, int l) {
     case Activation::sigmoid:
       return A + " * (1 - " + A + ")";
     case Activation::tanh:
-      return "(1 - " + A + "^2)";
+      return "(1 - " + A + "²)";
     case Activation::relu:
       return "(" + Z + " > 0)";
     case Activation::leaky_relu:
@@ -134,9 +134,9 @@ std::optional<Diagnosis> wrong_derivative(const CaseResult& r, const SourceInfo&
       if (!differs_somewhere(r, g, reference, t) || !matches_all(r, g, t)) continue;
       const std::string ls = std::to_string(l);
       return Diagnosis{"activation_derivative",
-                       "layer " + ls + " is " + std::string(to_string(c.spec.g(l))) +
-                           " but its backward pass multiplies by " + derivative_words(used, l) +
-                           ", the derivative of " + std::string(to_string(used)) + "; for a " +
+                       "layer " + ls + "'s backward pass multiplies by " +
+                           derivative_words(used, l) + ", but " + derivative_words(used, l) +
+                           " is the derivative of " + std::string(to_string(used)) + "; with a " +
                            std::string(to_string(c.spec.g(l))) + " layer the factor g[" + ls +
                            "]'(Z[" + ls + "]) is " + derivative_words(c.spec.g(l), l),
                        std::nullopt, l};
@@ -316,7 +316,9 @@ Diagnosis diagnose(const CaseResult& r, const SourceInfo& info, const Tolerance&
       if (!detail) detail = regularization(r, info);
       if (!detail) detail = localize(r);
       std::string evidence = detail ? detail->message : entry_text(*failures.front());
-      evidence[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(evidence[0])));
+      // A sentence starts with a capital, but a name keeps its case ("dZ1", not "DZ1").
+      if (evidence.size() > 1 && std::islower(static_cast<unsigned char>(evidence[1])))
+        evidence[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(evidence[0])));
       d.message = "this is the known bug '" + m.name + "': " + m.description + ". " + evidence;
       return d;
     }

@@ -42,8 +42,10 @@ struct CaseResult {
 /// Checks every parameter gradient (and every intermediate the source claims) of `source` on
 /// `c`. A SourceError from the source becomes a failed result carrying its message; a source
 /// that breaks its contract (a missing dW<l>/db<l>, a quantity this network lacks) raises
-/// ProtocolError. Parameters are expected in the source's convention, intermediates per example.
-/// A failed case is diagnosed when options.diagnose is set.
+/// ProtocolError. Parameters are expected in the source's convention, intermediates per example
+/// (or either way, SourceInfo::intermediates_either_convention). A partial source (a set of
+/// formulas) is checked on exactly the quantities it claims. A failed case is diagnosed when
+/// options.diagnose is set.
 CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions& options = {});
 
 }  // namespace gradfuzz

@@ -21,6 +21,12 @@ struct SourceInfo {
   std::vector<Loss> losses = all_losses();                  ///< supported losses
   bool regularization = true;                               ///< accepts lambda > 0
   bool intermediates = false;                               ///< may claim dZ<l>, dA<l>
+  /// Claims only some quantities (a set of user formulas claims their left sides): check_case
+  /// checks exactly the quantities claimed and does not require every dW<l>, db<l>.
+  bool partial = false;
+  /// dZ<l>, dA<l> pass both per example (dL/dZ, the course's) and as dJ/dZ = (1/m) dL/dZ; the
+  /// check's `matched` says which. Off, they must be per example.
+  bool intermediates_either_convention = false;
 };
 
 /// Thrown by a source whose code under test failed on a case (an exception in the user's
