@@ -96,14 +96,14 @@ std::string networks(const CampaignOptions& o) {
   return depth + ", " + losses + " with a " + outputs + " output";
 }
 
-std::string convention_words(Quantity q, Convention c) {
-  const std::string name = q.name();
-  if (!q.is_parameter())
+// How a quantity written as `name` (dz[1], dZ[L], dW1) was matched.
+std::string convention_words(const std::string& name, bool parameter, Convention c) {
+  const std::string of = name.substr(1);  // "z[1]" of "dz[1]"
+  if (!parameter)
     return c == Convention::sum
-               ? name + " is per example, dL/d" + name.substr(1) + " (the course's, no 1/m)"
-               : name + " is dJ/d" + name.substr(1) + " = 1/m dL/d" + name.substr(1) +
-                     " (the course's has no 1/m)";
-  return c == Convention::mean ? name + " is dJ/d" + name.substr(1) + " (with the 1/m)"
+               ? name + " is per example, dL/d" + of + " (the course's, no 1/m)"
+               : name + " is dJ/d" + of + " = 1/m dL/d" + of + " (the course's has no 1/m)";
+  return c == Convention::mean ? name + " is dJ/d" + of + " (with the 1/m)"
                                : name + " is the gradient of the summed loss m*J (no 1/m)";
 }
 
@@ -192,7 +192,15 @@ void print_outcome(std::ostream& out, const FormulaOutcome& o, const std::string
       print_failure(out, o, r, convention);
     }
   }
-  for (const auto& [q, c] : conventions) out << "    " << convention_words(q, c) << '\n';
+  std::map<Convention, std::vector<Quantity>> by_convention;
+  for (const auto& [q, c] : conventions) by_convention[c].push_back(q);
+  if (by_convention.size() == 1) {  // as the formula writes it: dZ[l], not dZ1, dZ2, ...
+    const auto& [c, qs] = *by_convention.begin();
+    out << "    " << convention_words(f.target_text(), qs.front().is_parameter(), c) << '\n';
+  } else {
+    for (const auto& [q, c] : conventions)
+      out << "    " << convention_words(q.name(), q.is_parameter(), c) << '\n';
+  }
   out << "  => " << o.verdict() << '\n';
 }
 
@@ -290,8 +298,11 @@ int formula_command(const std::vector<std::string>& args, Streams io) {
 
   RunResult run;
   run.command = "formula";
-  run.source_args = formula_words(formulas);
   run.seed = check.campaign.seed;
+  // Replays name the formulas whose values were checked: one whose shapes cannot work has no
+  // value on any case and would only make the replay fail for that.
+  FormulaArgs replayed;
+  replayed.convention = formulas.convention;
   if (!output.quiet)
     io.out << "gradfuzz formula: " << read.read.size() << " formula"
            << (read.read.size() == 1 ? "" : "s") << ", " << check.campaign.cases
@@ -306,9 +317,13 @@ int formula_command(const std::vector<std::string>& args, Streams io) {
       return kBadInput;
     }
     if (!output.quiet) print_outcome(io.out, outcome, w.where, used[i], check.convention);
-    if (outcome.shapes.finding) run.cases.push_back(shape_result(outcome, used[i]));
+    if (outcome.shapes.finding)
+      run.cases.push_back(shape_result(outcome, used[i]));
+    else
+      replayed.formulas.push_back(w.formula.text);
     for (HiddenResult& r : outcome.results) run.campaigns.push_back(std::move(r.campaign));
   }
+  run.source_args = formula_words(replayed);
   if (!output.quiet) io.out << '\n';
   OutputArgs reports = output;
   reports.quiet = !verbose;

@@ -1,5 +1,6 @@
 // gradfuzz replay: re-run exactly one case from its replay string.
 
+#include "formula_options.hpp"
 #include "gradfuzz/mutants.hpp"
 #include "gradfuzz/recipe.hpp"
 #include "options.hpp"
@@ -10,12 +11,14 @@ namespace gradfuzz::cli {
 
 int replay_command(const std::vector<std::string>& args, Streams io) {
   po::options_description options(
-      "usage: gradfuzz replay REPLAY --builtin NAME [--scheme S] [output options]\n\n"
+      "usage: gradfuzz replay REPLAY (--builtin NAME | --formula F...) [--scheme S] [output "
+      "options]\n\n"
       "Re-runs the one case a report's replay string describes (it starts with 'v1;') and\n"
       "prints every quantity's comparison, so a fix can be tried on the smallest failing case.\n"
       "Quote the string: it holds ';'.\n\n"
       "  gradfuzz replay 'v1;sizes=1,1;act=sigmoid;loss=bce;lambda=0;slope=0.01;m=2;seed=5;"
-      "scale=1;values=continuous;labels=hard' --builtin no_inv_m\n\n"
+      "scale=1;values=continuous;labels=hard' --builtin no_inv_m\n"
+      "  gradfuzz replay 'v1;...' --formula 'dz[1] = W[2]T dz[2] * g[1]'\\''(z[1])'\n\n"
       "options");
   std::string replay, builtin, scheme = "central";
   OutputArgs output;
@@ -24,6 +27,8 @@ int replay_command(const std::vector<std::string>& args, Streams io) {
       "builtin", po::value(&builtin), "the built-in source: 'reference' or a mutant's name")(
       "scheme", po::value(&scheme)->default_value(scheme),
       "finite differences: central, forward, five-point or complex-step");
+  FormulaArgs formulas;
+  add_formula_options(options, formulas);
   add_output_options(options, output);
   po::positional_options_description positional;
   positional.add("replay", 1);
@@ -32,11 +37,13 @@ int replay_command(const std::vector<std::string>& args, Streams io) {
   std::unique_ptr<GradientSource> source;
   Case c;
   CheckOptions check;
+  const bool formula = !formulas.formulas.empty() || !formulas.file.empty();
   try {
     if (replay.empty()) throw UsageError("give the replay string, e.g. gradfuzz replay 'v1;...'");
-    if (builtin.empty()) throw UsageError("name the code to check: --builtin NAME");
+    if (builtin.empty() && !formula)
+      throw UsageError("name the code to check: --builtin NAME or --formula F");
     try {
-      source = make_builtin(builtin);
+      source = formula ? make_formula_source(formulas) : make_builtin(builtin);
       c = make_case(parse_recipe(replay));
     } catch (const std::invalid_argument& e) {
       throw UsageError(e.what());
@@ -52,8 +59,13 @@ int replay_command(const std::vector<std::string>& args, Streams io) {
   }
   RunResult run;
   run.command = "replay";
-  run.source_args = "--builtin " + builtin;
+  run.source_args = formula ? formula_words(formulas) : "--builtin " + builtin;
   run.cases.push_back(check_case(c, *source, check));
+  if (formula && run.cases.back().checks.empty() && !run.cases.back().source_error) {
+    io.err << "gradfuzz replay: none of the formulas applies to this network (" << c.spec.describe()
+           << ")\n";
+    return kBadInput;
+  }
   if (!write_reports(run, output, io)) return kBadInput;
   return exit_status(run);
 }

@@ -178,7 +178,7 @@ rc::Gen<CaseRecipe> case_recipes(const GeneratorOptions& o) {
         rc::Gen<std::vector<arma::uword>> sizes =
             o.layers   ? rc::gen::just(*o.layers)
             : o.square ? rc::gen::map(width(out_min, top),
-                                      [L](arma::uword n) {
+                                      [L = L](arma::uword n) {
                                         return std::vector<arma::uword>(
                                             static_cast<std::size_t>(L) + 1, n);
                                       })

@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 
 #include "../test_support.hpp"
+#include "gradfuzz/formula/formula_source.hpp"
 #include "gradfuzz/formula/parser.hpp"
 #include "gradfuzz/fuzz/formula_campaign.hpp"
+#include "gradfuzz/recipe.hpp"
 
 namespace gradfuzz {
 namespace {
@@ -150,6 +152,20 @@ TEST(FormulaResultsPerActivation, HoldsOnlyForTanh) {
   // The smallest failing network, and a replay string that recreates it.
   EXPECT_EQ(sigmoid.campaign.failure->shrunk.c.spec.sizes, (std::vector<arma::uword>{1, 1, 1}));
   EXPECT_MENTIONS(sigmoid.campaign.failure->shrunk.c.replay, "act=sigmoid,sigmoid");
+}
+
+TEST(FormulaResultsPerActivation, ReplayStringRecreatesTheSmallestFailure) {
+  const std::string text = "dz[1] = W[2]T dz[2] * (1 - A[1]**2)";
+  const FormulaOutcome o = check(text, kSigmoid);
+  ASSERT_EQ(o.results.size(), 1u);
+  const Failure& f = *o.results[0].campaign.failure;
+  // What `gradfuzz replay REPLAY --formula F` does.
+  formula::FormulaSource source({formula::parse(text)});
+  const CaseResult again = check_case(make_case(parse_recipe(f.shrunk.c.replay)), source);
+  EXPECT_FALSE(again.passed());
+  ASSERT_TRUE(again.diagnosis);
+  EXPECT_EQ(again.diagnosis->id, "activation_derivative");
+  EXPECT_EQ(again.checks.at(0).claimed(0, 0), f.shrunk.checks.at(0).claimed(0, 0));
 }
 
 TEST(FormulaResultsPerActivation, MissingDerivativeHoldsForLinearLayersOnly) {
