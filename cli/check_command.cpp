@@ -1,7 +1,7 @@
 // gradfuzz check: a campaign against a gradient source.
 
-#include "gradfuzz/mutants.hpp"
 #include "options.hpp"
+#include "source_options.hpp"
 
 namespace po = boost::program_options;
 
@@ -9,36 +9,33 @@ namespace gradfuzz::cli {
 
 int check_command(const std::vector<std::string>& args, Streams io) {
   po::options_description options(
-      "usage: gradfuzz check --builtin NAME [campaign options] [output options]\n\n"
+      "usage: gradfuzz check (--adapter CMD | --builtin NAME) [campaign options] [output "
+      "options]\n\n"
       "Draws --cases random networks, asks the source for its gradients on each, and compares\n"
       "them with finite differences of the cost J, in both conventions (mean: gradients of J;\n"
       "sum: of m*J). At the first failing case it stops, shrinks the case to the smallest one\n"
       "that still fails, names the bug and prints the command that replays it.\n\n"
+      "  gradfuzz check --adapter '/usr/bin/python3 my_adapter.py'\n"
       "  gradfuzz check --builtin reference\n"
       "  gradfuzz check --builtin no_inv_m --seed 7\n"
       "  gradfuzz check --builtin reference --layers 784,128,64,10 \\\n"
       "      --activations relu,relu,sigmoid --loss bce --batch 64 --cases 1\n\n"
+      "Exit status: 0 passed, 1 a wrong gradient (or the code failed on a case), 2 bad usage,\n"
+      "3 the adapter misbehaved (crashed, hung, broke the protocol; the reports are still\n"
+      "written with the results so far).\n\n"
       "options");
-  std::string builtin;
+  SourceArgs source_args;
   CampaignArgs campaign;
   OutputArgs output;
-  options.add_options()("help,h", "show this help")(
-      "builtin", po::value(&builtin),
-      "a built-in source: 'reference' (gradfuzz's own backprop) or a mutant of it with one "
-      "known bug ('gradfuzz selftest --list-mutants' lists them)");
+  options.add_options()("help,h", "show this help");
+  add_source_options(options, source_args);
   add_campaign_options(options, campaign);
   add_output_options(options, output);
   po::variables_map vm;
   if (auto status = parse(args, options, nullptr, vm, "check", io)) return *status;
-  std::unique_ptr<GradientSource> source;
   CampaignOptions campaign_options;
   try {
-    if (builtin.empty()) throw UsageError("name the code to check: --builtin NAME");
-    try {
-      source = make_builtin(builtin);
-    } catch (const std::invalid_argument& e) {
-      throw UsageError(std::string("--builtin: ") + e.what());
-    }
+    validate(source_args);
     campaign_options = to_campaign_options(campaign);
   } catch (const UsageError& e) {
     io.err << "gradfuzz check: " << e.what() << "\nsee 'gradfuzz check --help'\n";
@@ -46,10 +43,25 @@ int check_command(const std::vector<std::string>& args, Streams io) {
   }
   RunResult run;
   run.command = "check";
-  run.source_args = "--builtin " + builtin;
+  run.source_args = source_words(source_args);
   run.seed = campaign_options.seed;
   try {
+    std::unique_ptr<GradientSource> source = make_source(source_args);
     run.campaigns.push_back(fuzz(*source, campaign_options));
+    // The source goes (an adapter is ended) before the reports are written.
+  } catch (const UsageError& e) {
+    io.err << "gradfuzz check: " << e.what() << "\nsee 'gradfuzz check --help'\n";
+    return kBadInput;
+  } catch (const ProtocolError& e) {
+    // The adapter misbehaved before the campaign began (at its start or hello).
+    CampaignResult failed;
+    failed.source = source_args.adapter;
+    failed.seed = campaign_options.seed;
+    failed.shard = campaign_options.shard;
+    for (std::size_t i = failed.shard.index; i < campaign_options.cases; i += failed.shard.count)
+      ++failed.cases_planned;
+    failed.misbehaviour = e.what();
+    run.campaigns.push_back(std::move(failed));
   } catch (const std::invalid_argument& e) {
     io.err << "gradfuzz check: " << e.what() << '\n';
     return kBadInput;

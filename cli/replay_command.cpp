@@ -1,9 +1,9 @@
 // gradfuzz replay: re-run exactly one case from its replay string.
 
 #include "formula_options.hpp"
-#include "gradfuzz/mutants.hpp"
 #include "gradfuzz/recipe.hpp"
 #include "options.hpp"
+#include "source_options.hpp"
 
 namespace po = boost::program_options;
 
@@ -11,22 +11,24 @@ namespace gradfuzz::cli {
 
 int replay_command(const std::vector<std::string>& args, Streams io) {
   po::options_description options(
-      "usage: gradfuzz replay REPLAY (--builtin NAME | --formula F...) [--scheme S] [output "
-      "options]\n\n"
+      "usage: gradfuzz replay REPLAY (--adapter CMD | --builtin NAME | --formula F...) [--scheme "
+      "S]\n                       [output options]\n\n"
       "Re-runs the one case a report's replay string describes (it starts with 'v1;') and\n"
       "prints every quantity's comparison, so a fix can be tried on the smallest failing case.\n"
       "Quote the string: it holds ';'.\n\n"
       "  gradfuzz replay 'v1;sizes=1,1;act=sigmoid;loss=bce;lambda=0;slope=0.01;m=2;seed=5;"
       "scale=1;values=continuous;labels=hard' --builtin no_inv_m\n"
+      "  gradfuzz replay 'v1;...' --adapter '/usr/bin/python3 my_adapter.py'\n"
       "  gradfuzz replay 'v1;...' --formula 'dz[1] = W[2]T dz[2] * g[1]'\\''(z[1])'\n\n"
       "options");
-  std::string replay, builtin, scheme = "central";
+  std::string replay, scheme = "central";
+  SourceArgs source_args;
   OutputArgs output;
   options.add_options()("help,h", "show this help")(
       "replay", po::value(&replay), "the replay string (may also be given without the option)")(
-      "builtin", po::value(&builtin), "the built-in source: 'reference' or a mutant's name")(
       "scheme", po::value(&scheme)->default_value(scheme),
       "finite differences: central, forward, five-point or complex-step");
+  add_source_options(options, source_args);
   FormulaArgs formulas;
   add_formula_options(options, formulas);
   add_output_options(options, output);
@@ -34,16 +36,13 @@ int replay_command(const std::vector<std::string>& args, Streams io) {
   positional.add("replay", 1);
   po::variables_map vm;
   if (auto status = parse(args, options, &positional, vm, "replay", io)) return *status;
-  std::unique_ptr<GradientSource> source;
   Case c;
   CheckOptions check;
   const bool formula = !formulas.formulas.empty() || !formulas.file.empty();
   try {
     if (replay.empty()) throw UsageError("give the replay string, e.g. gradfuzz replay 'v1;...'");
-    if (builtin.empty() && !formula)
-      throw UsageError("name the code to check: --builtin NAME or --formula F");
+    if (!formula) validate(source_args);
     try {
-      source = formula ? make_formula_source(formulas) : make_builtin(builtin);
       c = make_case(parse_recipe(replay));
     } catch (const std::invalid_argument& e) {
       throw UsageError(e.what());
@@ -59,11 +58,24 @@ int replay_command(const std::vector<std::string>& args, Streams io) {
   }
   RunResult run;
   run.command = "replay";
-  run.source_args = formula ? formula_words(formulas) : "--builtin " + builtin;
-  run.cases.push_back(check_case(c, *source, check));
-  if (formula && run.cases.back().checks.empty() && !run.cases.back().source_error) {
-    io.err << "gradfuzz replay: none of the formulas applies to this network (" << c.spec.describe()
-           << ")\n";
+  run.source_args = formula ? formula_words(formulas) : source_words(source_args);
+  try {
+    std::unique_ptr<GradientSource> source =
+        formula ? make_formula_source(formulas) : make_source(source_args);
+    run.cases.push_back(check_case(c, *source, check));
+    if (formula && run.cases.back().checks.empty() && !run.cases.back().source_error)
+      throw UsageError("none of the formulas applies to this network (" + c.spec.describe() + ")");
+  } catch (const UsageError& e) {
+    io.err << "gradfuzz replay: " << e.what() << "\nsee 'gradfuzz replay --help'\n";
+    return kBadInput;
+  } catch (const ProtocolError& e) {
+    CampaignResult failed;
+    failed.source = source_args.adapter.empty() ? source_args.builtin : source_args.adapter;
+    failed.cases_planned = 1;
+    failed.misbehaviour = e.what();
+    run.campaigns.push_back(std::move(failed));
+  } catch (const std::invalid_argument& e) {
+    io.err << "gradfuzz replay: " << e.what() << '\n';
     return kBadInput;
   }
   if (!write_reports(run, output, io)) return kBadInput;

@@ -4,6 +4,21 @@
 #include "gradfuzz/rounding.hpp"
 
 namespace gradfuzz {
+namespace {
+
+// A gradient not written as a matrix (a 1-D array, a single number) is a shape finding whatever
+// its numbers, as PROTOCOL.md says: it is judged as a claim of the wrong shape.
+void as_written(QuantityCheck& check, Shape written) {
+  if (written.ndim == 2) return;
+  check.claimed_shape = written;
+  check.passed = false;
+  check.matched.reset();
+  check.failing_entries = check.kink_entries = check.kink_unverified = 0;
+  check.worst = {};
+  check.rel_diff = 0;
+}
+
+}  // namespace
 
 bool CaseResult::passed() const {
   if (source_error) return false;
@@ -35,14 +50,15 @@ CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions&
   const SourceInfo info = source.info();
   CaseResult result{c, info.name, options.scheme, {}, std::nullopt, std::nullopt};
   const Tolerance tolerance = options.tolerance.value_or(Tolerance::for_precision(info.precision));
-  Gradients claimed;
+  Claim claim;
   try {
-    claimed = source.gradients(c);
+    claim = source.claim(c);
   } catch (const SourceError& e) {
     result.source_error = e.what();
     if (options.diagnose) result.diagnosis = diagnose(result, info, tolerance);
     return result;
   }
+  const Gradients& claimed = claim.gradients;
   std::vector<Quantity> wanted = info.partial ? std::vector<Quantity>{} : parameter_quantities(c);
   for (Quantity q : wanted)
     if (!claimed.contains(q))
@@ -68,6 +84,8 @@ CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions&
         check.matched)  // dJ/dZ rather than dL/dZ: judged as what it is
       check = compare(q, claimed.at(q), numeric.at(q), magnitude_mean, c.m(), *check.matched,
                       tolerance);
+    if (const auto written = claim.written_shapes.find(q); written != claim.written_shapes.end())
+      as_written(check, written->second);
     result.checks.push_back(std::move(check));
   }
   if (options.diagnose && !result.passed()) result.diagnosis = diagnose(result, info, tolerance);

@@ -144,11 +144,42 @@ std::optional<Diagnosis> wrong_derivative(const CaseResult& r, const SourceInfo&
   return std::nullopt;
 }
 
+// A gradient an adapter sent as a 1-D array or a single number: NumPy dropped an axis.
+Diagnosis written_shape_problem(const QuantityCheck& q, arma::uword m) {
+  const Shape got = q.claimed_shape, want = q.expected_shape;
+  const std::string name = q.quantity.name(), l = std::to_string(q.quantity.layer);
+  const std::string entries = std::to_string(got.cols) + (got.cols == 1 ? " entry" : " entries");
+  const std::string as = got.ndim == 1 ? "a 1-D array of " + entries +
+                                             " (a flat list, NumPy shape " + to_string(got) + ")"
+                                       : "a single number (a 0-d array)";
+  const std::string shapes = name + " is " + as + " but must be a " + to_string(want) +
+                             " matrix (" + symbolic_shape(q.quantity) + ")";
+  const bool bias = q.quantity.kind == Quantity::Kind::db;
+  if (bias && got.ndim == 1 && got.cols == m && m != want.rows)
+    return {"bias_sum_axis",
+            shapes + ": dZ" + l + " was summed over the units (axis=0) and the axis dropped; db[" +
+                l + "] = 1/m np.sum(dZ[" + l + "], axis=1, keepdims=True) sums over the examples",
+            std::nullopt, q.quantity.layer};
+  if (bias && got.ndim == 0)
+    return {"bias_sum_axis",
+            shapes + ": dZ" + l + " was summed over every axis; db[" + l + "] = 1/m np.sum(dZ[" +
+                l + "], axis=1, keepdims=True) sums over the examples only",
+            std::nullopt, q.quantity.layer};
+  const bool same_size = got.cols == want.rows * want.cols;
+  return {"shape_mismatch",
+          shapes + (same_size ? ": the entries are there but an axis was dropped; keep it (np.sum("
+                                "..., keepdims=True)) or reshape to " +
+                                    to_string(want)
+                              : ""),
+          std::nullopt, q.quantity.layer};
+}
+
 std::optional<Diagnosis> shape_problem(const CaseResult& r) {
   for (const QuantityCheck* q : r.failures()) {
     if (q->shape_ok()) continue;
     const Shape got = q->claimed_shape, want = q->expected_shape;
     const std::string name = q->quantity.name();
+    if (got.ndim < 2) return written_shape_problem(*q, r.c.m());
     const std::string shapes = name + " is " + to_string(got) + " but must be " + to_string(want) +
                                " (" + symbolic_shape(q->quantity) + ")";
     if (got.rows == want.cols && got.cols == want.rows)
@@ -179,6 +210,9 @@ std::optional<Diagnosis> constant_factor(const CaseResult& r) {
     const arma::vec g = arma::vectorise(q->claimed), n = arma::vectorise(q->numeric);
     const double nn = arma::dot(n, n);
     if (nn == 0 || arma::norm(g) == 0) continue;
+    // One entry is always "a constant times" its numeric value: only a factor with a meaning
+    // (m, 1/m, -1) says anything then.
+    const bool one_entry = arma::accu(n != 0.0) < 2;
     const double k = arma::dot(g, n) / nn;
     if (arma::norm(g - k * n) > 1e-4 * arma::norm(g)) continue;
     const std::string name = q->quantity.name();
@@ -209,6 +243,7 @@ std::optional<Diagnosis> constant_factor(const CaseResult& r) {
                            ": the sign is flipped (for the output delta, dZ[L] = A[L] - Y, "
                            "not Y - A[L])",
                        std::nullopt, q->quantity.layer};
+    if (one_entry) continue;
     return Diagnosis{"constant_factor", every, std::nullopt, q->quantity.layer};
   }
   return std::nullopt;

@@ -28,6 +28,8 @@ std::strong_ordering Quantity::operator<=>(const Quantity& other) const {
 }
 
 std::string to_string(Shape s) {
+  if (s.ndim == 0) return "()";
+  if (s.ndim == 1) return "(" + std::to_string(s.cols) + ",)";
   return std::to_string(s.rows) + "x" + std::to_string(s.cols);
 }
 

@@ -2,6 +2,8 @@
 // GradientSource: anything that claims gradients for a Case. The checking code never knows
 // which kind of source it holds.
 
+#include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -43,6 +45,16 @@ class ProtocolError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// What a source claims for one case, with what its matrices alone cannot say.
+struct Claim {
+  Gradients gradients;
+  /// Quantities an adapter wrote as a 1-D array or a single number (NumPy without keepdims),
+  /// with that shape; `gradients` holds their numbers as 1 x k. Each fails as a shape finding.
+  std::map<Quantity, Shape> written_shapes;
+  /// J as the source computed it, when it said (PROTOCOL.md's optional `cost`).
+  std::optional<double> cost;
+};
+
 class GradientSource {
  public:
   virtual ~GradientSource() = default;
@@ -51,6 +63,9 @@ class GradientSource {
   /// intermediates, any of dZ<l>, dA<l>. Parameter gradients follow info().convention;
   /// intermediates are per example. Throws SourceError if the code under test fails.
   virtual Gradients gradients(const Case& c) = 0;
+  /// gradients(c) and whatever else the source can say about them (check_case asks this);
+  /// the default says nothing more.
+  virtual Claim claim(const Case& c) { return {gradients(c), {}, std::nullopt}; }
 };
 
 }  // namespace gradfuzz

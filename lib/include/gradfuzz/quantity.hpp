@@ -33,12 +33,16 @@ struct Quantity {
 struct Shape {
   arma::uword rows = 0;
   arma::uword cols = 0;
+  /// 2 for a matrix. An adapter may send a gradient as a 1-D array of `cols` entries (ndim 1)
+  /// or a single number (ndim 0), as NumPy gives without keepdims; held as 1 x cols, such a
+  /// shape never equals a matrix's.
+  int ndim = 2;
   bool operator==(const Shape&) const = default;
 };
 inline Shape shape_of(const arma::mat& M) {
   return {M.n_rows, M.n_cols};
 }
-/// "4x3"
+/// "4x3"; NumPy's "(3,)" for a 1-D array and "()" for a single number.
 std::string to_string(Shape s);
 
 /// "dW2" -> {dW, 2}; nothing for anything else.

@@ -1,0 +1,178 @@
+"""Serve your backprop code to gradfuzz (PROTOCOL.md, version 1).
+
+Write one function, hand it to serve(), and run the script under gradfuzz:
+
+    import numpy as np
+    from gradfuzz_adapter import serve
+
+    def gradients(net, params, X, Y):
+        # net: {"layers": [n0, ..., nL], "activations": [...], "loss": "bce"|"ce"|"mse",
+        #       "lambda": float, "leaky_slope": float}
+        # params: {"W1": array n1 x n0, "b1": array n1 x 1, ...}; X: n0 x m; Y: nL x m
+        ...
+        return {"dW1": dW1, "db1": db1, ...}   # optionally "cost", "dZ2", "dA1", ...
+
+    serve(gradients, convention="mean")
+
+    gradfuzz check --adapter '/usr/bin/python3 my_adapter.py'
+
+Standard library and NumPy only. The helper answers hello with what you declare, turns every
+request into NumPy arrays (rounded to float32 when dtype="float32"), calls your function, and
+writes its arrays back exactly. An exception in your code is sent as an error reply (a finding
+gradfuzz reports with your message), never a crash of the protocol. print() inside your code
+goes to stderr, so it cannot break the protocol, and gradfuzz shows its last lines when
+something goes wrong.
+"""
+
+import json
+import os
+import sys
+import traceback
+
+import numpy as np
+
+PROTOCOL_VERSION = 1
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax")
+LOSSES = ("bce", "ce", "mse")
+_DTYPES = {"float64": np.float64, "float32": np.float32}
+
+
+def _default_name():
+    script = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "adapter"
+    return os.path.splitext(script)[0] or "adapter"
+
+
+def _array(value, dtype):
+    return np.asarray(value, dtype=np.float64).astype(dtype, copy=False)
+
+
+def _to_list(value):
+    """A gradient as JSON: a 2-D array as a list of rows, exactly as NumPy holds it.
+
+    Shapes are sent as they are (a 1-D array as a flat list), so that gradfuzz can report a
+    shape that is wrong instead of the helper hiding it.
+    """
+    if isinstance(value, (float, int, np.floating, np.integer)):
+        return float(value)
+    array = np.asarray(value)
+    if array.dtype == object or not np.issubdtype(array.dtype, np.number):
+        raise TypeError("a gradient must be an array of numbers, not %r" % (array.dtype,))
+    return array.astype(np.float64).tolist()
+
+
+def _error_text(exc):
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = ""
+    if frames:
+        last = frames[-1]
+        where = " (%s:%d in %s)" % (os.path.basename(last.filename), last.lineno, last.name)
+    return "%s: %s%s" % (type(exc).__name__, exc, where)
+
+
+class _Server:
+    def __init__(self, gradients, convention, dtype, activations, losses, regularization, cost,
+                 intermediates, name):
+        if convention not in ("mean", "sum"):
+            raise ValueError("convention must be 'mean' or 'sum', not %r" % (convention,))
+        if dtype not in _DTYPES:
+            raise ValueError("dtype must be 'float64' or 'float32', not %r" % (dtype,))
+        self.gradients = gradients
+        self.cost = cost
+        self.dtype = _DTYPES[dtype]
+        self.intermediates = bool(intermediates)
+        self.hello = {
+            "ok": True,
+            "gradfuzz": PROTOCOL_VERSION,
+            "name": name or _default_name(),
+            "convention": convention,
+            "dtype": dtype,
+            "activations": list(activations if activations is not None else ACTIVATIONS),
+            "losses": list(losses if losses is not None else LOSSES),
+            "regularization": bool(regularization),
+            "cost": cost is not None,
+            "intermediates": self.intermediates,
+        }
+
+    def inputs(self, request):
+        params = {key: _array(value, self.dtype) for key, value in request["params"].items()}
+        return (dict(request["net"]), params, _array(request["X"], self.dtype),
+                _array(request["Y"], self.dtype))
+
+    def answer_gradients(self, request):
+        result = self.gradients(*self.inputs(request))
+        if not isinstance(result, dict):
+            raise TypeError("gradients() must return a dict such as {'dW1': ..., 'db1': ...}, "
+                            "not %s" % type(result).__name__)
+        grads, intermediates, response = {}, {}, {"id": request["id"]}
+        for key, value in result.items():
+            if key == "cost":
+                response["cost"] = float(value)
+            elif key.startswith(("dW", "db")):
+                grads[key] = _to_list(value)
+            elif key.startswith(("dZ", "dA")):
+                intermediates[key] = _to_list(value)
+            else:
+                raise KeyError("gradients() returned an unknown key %r (expected dW<l>, db<l>, "
+                               "dZ<l>, dA<l> or cost)" % (key,))
+        response["grads"] = grads
+        if intermediates and self.intermediates:
+            response["intermediates"] = intermediates
+        return response
+
+    def answer_cost(self, request):
+        if self.cost is None:
+            raise RuntimeError("this adapter declared no cost function (serve(..., cost=...))")
+        return {"id": request["id"], "cost": float(self.cost(*self.inputs(request)))}
+
+    def answer(self, request):
+        op = request.get("op")
+        if op == "hello":
+            return self.hello
+        try:
+            if op == "gradients":
+                return self.answer_gradients(request)
+            if op == "cost":
+                return self.answer_cost(request)
+            raise ValueError("unknown op %r" % (op,))
+        except Exception as exc:  # the code under test failed: a finding, sent as an error reply
+            traceback.print_exc(file=sys.stderr)
+            return {"id": request.get("id"), "error": _error_text(exc)}
+
+
+def serve(gradients, convention="mean", dtype="float64", activations=None, losses=None,
+          regularization=True, cost=None, intermediates=False, name=None):
+    """Answer gradfuzz's requests on stdin/stdout until bye (or the end of stdin).
+
+    gradients(net, params, X, Y) -> dict of arrays: "dW1", "db1", ... (each the shape of its
+        parameter), optionally "cost" (J, the mean over the batch with the L2 term), and with
+        intermediates=True any of "dZ<l>", "dA<l>" (per example, no 1/m).
+    convention: "mean" (gradients of J, with the 1/m) or "sum" (of m*J, without it).
+    dtype: "float64", or "float32" (inputs are rounded to float32; gradfuzz's tolerance follows).
+    activations, losses: what your code supports (default: everything); gradfuzz draws only these.
+    regularization: whether your code takes lambda > 0 (L2); if False, lambda is always 0.
+    cost: an optional function cost(net, params, X, Y) -> J, for `cost` requests.
+    name: shown in gradfuzz's reports (default: the script's name).
+    """
+    server = _Server(gradients, convention, dtype, activations, losses, regularization, cost,
+                     intermediates, name)
+    # Anything the code under test prints goes to stderr, where it cannot break the protocol:
+    # Python's print and, through file descriptor 1, native libraries too. The protocol keeps a
+    # private copy of the real stdout.
+    sys.stdout.flush()
+    protocol_out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
+    saved_stdout, sys.stdout = sys.stdout, sys.stderr
+    try:
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            request = json.loads(line)
+            if request.get("op") == "bye":
+                protocol_out.write('{"ok": true}\n')
+                protocol_out.flush()
+                return
+            protocol_out.write(json.dumps(server.answer(request)) + "\n")
+            protocol_out.flush()
+    finally:
+        sys.stdout = saved_stdout
+        protocol_out.close()

@@ -1,0 +1,44 @@
+"""correct.py with one thing wrong, chosen by --bug:
+  error        raises for networks of 2 layers or more (an error reply: adapter_error)
+  nan          dW1(0,0) is NaN, sent as a bare NaN token (non_finite)
+  flat_db      db<l> as a 1-D array, np.sum without keepdims (a shape finding)
+  scalar_db    db<l> as a single number (a shape finding)
+  no_inv_m     dW and db without 1/m (missing_inv_m)
+"""
+
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from correct import backprop, serve  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bug", required=True)
+    bug = parser.parse_args().bug
+
+    def gradients(net, params, X, Y):
+        L, m = len(net["layers"]) - 1, X.shape[1]
+        if bug == "error" and L >= 2:
+            print("buggy.py: about to fail on %d layers" % L)  # goes to stderr
+            raise ValueError("cannot handle %d layers" % L)
+        out = backprop(net, params, X, Y)
+        for l in range(1, L + 1):
+            if bug == "flat_db":
+                out["db%d" % l] = out["db%d" % l].ravel()
+            elif bug == "scalar_db":
+                out["db%d" % l] = float(out["db%d" % l].sum())
+            elif bug == "no_inv_m":
+                out["dW%d" % l] = out["dW%d" % l] * m
+                out["db%d" % l] = out["db%d" % l] * m
+        if bug == "nan":
+            out["dW1"][0, 0] = float("nan")
+        return out
+
+    serve(gradients, name="buggy_" + bug)
+
+
+if __name__ == "__main__":
+    main()

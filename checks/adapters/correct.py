@@ -1,0 +1,97 @@
+"""A correct adapter for the checks, written with the Python helper.
+
+Options: --convention mean|sum, --dtype float64|float32, --intermediates, --pidfile PATH (writes
+its process id there), --crash-after N (answers N gradients requests, then exits with status 1
+while writing to stderr: a crash after good answers), --noisy (prints to stdout, through
+Python and through file descriptor 1, in every answer).
+"""
+
+import argparse
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                "adapters", "python"))
+from gradfuzz_adapter import serve  # noqa: E402
+
+
+def activate(g, Z, slope):
+    if g == "sigmoid":
+        return 0.5 * (1 + np.tanh(0.5 * Z))
+    if g == "tanh":
+        return np.tanh(Z)
+    if g == "relu":
+        return np.maximum(Z, 0)
+    if g == "leaky_relu":
+        return np.where(Z > 0, Z, slope * Z).astype(Z.dtype)
+    if g == "linear":
+        return Z
+    E = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return E / E.sum(axis=0, keepdims=True)
+
+
+def slope_of(g, Z, A, slope):
+    return {"sigmoid": lambda: A * (1 - A),
+            "tanh": lambda: 1 - A * A,
+            "relu": lambda: (Z > 0).astype(Z.dtype),
+            "leaky_relu": lambda: np.where(Z > 0, 1, slope).astype(Z.dtype),
+            "linear": lambda: np.ones_like(Z)}[g]()
+
+
+def backprop(net, params, X, Y, convention="mean", intermediates=False):
+    L, m, slope = len(net["layers"]) - 1, X.shape[1], net["leaky_slope"]
+    Z, A = [None], [X]
+    for l in range(1, L + 1):
+        Z.append(params["W%d" % l] @ A[-1] + params["b%d" % l])
+        A.append(activate(net["activations"][l - 1], Z[-1], slope))
+    dZ = A[L] - Y
+    if net["loss"] == "mse":
+        dZ = dZ * slope_of(net["activations"][L - 1], Z[L], A[L], slope)
+    s = 1.0 / m if convention == "mean" else 1.0
+    out = {}
+    for l in range(L, 0, -1):
+        W = params["W%d" % l]
+        out["dW%d" % l] = s * (dZ @ A[l - 1].T + net["lambda"] * W)
+        out["db%d" % l] = s * dZ.sum(axis=1, keepdims=True)
+        dA = W.T @ dZ
+        if intermediates:
+            out["dZ%d" % l], out["dA%d" % (l - 1)] = dZ, dA
+        if l > 1:
+            dZ = dA * slope_of(net["activations"][l - 2], Z[l - 1], A[l - 1], slope)
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--convention", default="mean")
+    parser.add_argument("--dtype", default="float64")
+    parser.add_argument("--intermediates", action="store_true")
+    parser.add_argument("--pidfile")
+    parser.add_argument("--crash-after", type=int, default=-1)
+    parser.add_argument("--noisy", action="store_true")
+    args = parser.parse_args()
+    if args.pidfile:
+        with open(args.pidfile, "w") as f:
+            f.write(str(os.getpid()))
+    answered = [0]
+
+    def gradients(net, params, X, Y):
+        if answered[0] == args.crash_after:
+            sys.stderr.write("correct.py: crashing on purpose after %d answers\n" % answered[0])
+            sys.stderr.flush()
+            os._exit(1)
+        answered[0] += 1
+        if args.noisy:  # what debugging code does; the helper keeps it off the protocol
+            print("correct.py: a print from the code under test")
+            os.write(1, b"correct.py: a write to file descriptor 1\n")
+        return backprop(net, params, X, Y, args.convention, args.intermediates)
+
+    serve(gradients, convention=args.convention, dtype=args.dtype,
+          intermediates=args.intermediates,
+          name="correct_%s_%s" % (args.convention, args.dtype))
+
+
+if __name__ == "__main__":
+    main()

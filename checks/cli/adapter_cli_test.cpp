@@ -1,0 +1,163 @@
+// `gradfuzz check --adapter CMD` and `gradfuzz replay ... --adapter CMD` as a CI script calls
+// them: exit statuses 0/1/2/3, the diagnosis printed, the replay command that works, and the
+// reports written even when the adapter misbehaves.
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "../lib/adapter_test_support.hpp"
+
+namespace gradfuzz {
+namespace {
+
+using checks::example_adapter;
+using checks::TempFile;
+using checks::test_adapter;
+using Clock = std::chrono::steady_clock;
+
+struct CliRun {
+  int status = -1;
+  std::string out, err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string quoted(const std::string& text) {
+  std::string out = "'";
+  for (char ch : text) out += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+  return out + "'";
+}
+
+// Runs `gradfuzz ARGS` (ARGS as shell words).
+CliRun gradfuzz(const std::string& args) {
+  TempFile out, err;
+  const std::string command = std::string(GRADFUZZ_CLI) + " " + args + " >" + out.path() + " 2>" +
+                              err.path() + " </dev/null";
+  const int raw = std::system(command.c_str());
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out.path()), slurp(err.path())};
+}
+
+std::string shown(const CliRun& r) {
+  return "status " + std::to_string(r.status) + "\nstdout:\n" + r.out + "\nstderr:\n" + r.err;
+}
+
+TEST(CheckAdapterCli, TheCourseImplementationPassesInEveryVariant) {
+  for (const char* variant : {"", " --convention sum", " --dtype float32",
+                              " --convention sum --dtype float32", " --intermediates"}) {
+    const CliRun r = gradfuzz("check --adapter " +
+                              quoted(example_adapter(std::string("course_numpy.py") + variant)) +
+                              " --cases 40 --seed 9");
+    EXPECT_EQ(r.status, 0) << variant << "\n" << shown(r);
+  }
+}
+
+TEST(CheckAdapterCli, EachClassicBugFailsWithItsDiagnosisAndAReplayThatWorks) {
+  for (const char* bug :
+       {"missing_inv_m", "transposed", "activation_derivative", "bias_sum_axis"}) {
+    const std::string adapter = example_adapter(std::string("course_numpy_buggy.py --bug ") + bug);
+    const CliRun r = gradfuzz("check --adapter " + quoted(adapter) + " --seed 1");
+    EXPECT_EQ(r.status, 1) << bug << "\n" << shown(r);
+    EXPECT_NE(r.out.find(std::string("[") + bug + "]"), std::string::npos) << shown(r);
+    const auto replay = r.out.find("replay: gradfuzz replay '");
+    ASSERT_NE(replay, std::string::npos) << shown(r);
+    std::string line = r.out.substr(replay + 8);
+    line = line.substr(0, line.find('\n'));
+    EXPECT_NE(line.find("--adapter " + quoted(adapter)), std::string::npos) << line;
+    const CliRun again = gradfuzz(line.substr(line.find(' ') + 1));  // after "gradfuzz"
+    EXPECT_EQ(again.status, 1) << line << "\n" << shown(again);
+  }
+}
+
+TEST(CheckAdapterCli, AMisbehavingAdapterExitsWith3AndTheReportsAreStillWritten) {
+  TempFile json;
+  const CliRun r =
+      gradfuzz("check --adapter " + quoted(test_adapter("correct.py --crash-after 3")) +
+               " --cases 10 --seed 1 --json " + json.path());
+  EXPECT_EQ(r.status, 3) << shown(r);
+  EXPECT_NE(r.out.find("misbehaved"), std::string::npos) << shown(r);
+  EXPECT_NE(r.out.find("crashing on purpose after 3 answers"), std::string::npos) << shown(r);
+  const nlohmann::json report = nlohmann::json::parse(slurp(json.path()));
+  EXPECT_EQ(report["cases_run"], 3);
+  EXPECT_EQ(report["passed"], false);
+  EXPECT_NE(report.dump().find("exited with status 1 before answering"), std::string::npos);
+}
+
+TEST(CheckAdapterCli, AHangExitsWith3SoonAfterTheTimeout) {
+  const auto start = Clock::now();
+  const CliRun r = gradfuzz("check --adapter " + quoted(test_adapter("hostile.py hang")) +
+                            " --timeout 1 --cases 5");
+  EXPECT_EQ(r.status, 3) << shown(r);
+  EXPECT_NE(r.out.find("did not answer within 1 s"), std::string::npos) << shown(r);
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(6));
+}
+
+TEST(CheckAdapterCli, AnAdapterThatCannotStartExitsWith3WithItsReport) {
+  TempFile json;
+  const CliRun r = gradfuzz("check --adapter '/nonexistent/adapter' --json " + json.path());
+  EXPECT_EQ(r.status, 3) << shown(r);
+  EXPECT_NE(r.out.find("no such command"), std::string::npos) << shown(r);
+  const nlohmann::json report = nlohmann::json::parse(slurp(json.path()));
+  EXPECT_EQ(report["cases_run"], 0);
+}
+
+TEST(CheckAdapterCli, AnErrorReplyIsAFindingWithStatus1) {
+  const CliRun r =
+      gradfuzz("check --adapter " + quoted(test_adapter("buggy.py --bug error")) + " --seed 2");
+  EXPECT_EQ(r.status, 1) << shown(r);
+  EXPECT_NE(r.out.find("[adapter_error]"), std::string::npos) << shown(r);
+  EXPECT_NE(r.out.find("ValueError: cannot handle 2 layers"), std::string::npos) << shown(r);
+}
+
+TEST(CheckAdapterCli, BadUsageExitsWith2) {
+  const std::string adapter = " --adapter " + quoted(test_adapter("correct.py"));
+  EXPECT_EQ(gradfuzz("check").status, 2);
+  EXPECT_EQ(gradfuzz("check --builtin reference" + adapter).status, 2);
+  EXPECT_EQ(gradfuzz("check --timeout 0" + adapter).status, 2);
+  EXPECT_EQ(gradfuzz("check --timeout soon" + adapter).status, 2);
+  EXPECT_EQ(gradfuzz("check --max-response 0" + adapter).status, 2);
+  const CliRun help = gradfuzz("check --help");
+  EXPECT_EQ(help.status, 0);
+  EXPECT_NE(help.out.find("--adapter"), std::string::npos);
+  EXPECT_NE(help.out.find("--timeout"), std::string::npos);
+  EXPECT_NE(help.out.find("--max-response"), std::string::npos);
+}
+
+TEST(ReplayAdapterCli, ReplaysOneCaseAgainstAnAdapter) {
+  const std::string replay =
+      "'v1;sizes=3,4,1;act=tanh,sigmoid;loss=bce;lambda=0;slope=0.01;m=5;seed=1;scale=1;"
+      "values=continuous;labels=hard'";
+  EXPECT_EQ(
+      gradfuzz("replay " + replay + " --adapter " + quoted(example_adapter("course_numpy.py")))
+          .status,
+      0);
+  EXPECT_EQ(gradfuzz("replay " + replay + " --adapter " +
+                     quoted(example_adapter("course_numpy_buggy.py --bug missing_inv_m")))
+                .status,
+            1);
+  EXPECT_EQ(gradfuzz("replay " + replay + " --adapter " + quoted(test_adapter("hostile.py crash")))
+                .status,
+            3);
+  // A case the adapter does not support is bad input, never sent.
+  const std::string relu =
+      "'v1;sizes=2,1;act=relu;loss=mse;lambda=0;slope=0.01;m=2;seed=1;"
+      "scale=1;values=continuous;labels=hard'";
+  EXPECT_EQ(
+      gradfuzz("replay " + relu + " --adapter " + quoted(test_adapter("hostile.py hello_custom")))
+          .status,
+      2);
+}
+
+}  // namespace
+}  // namespace gradfuzz

@@ -1,0 +1,304 @@
+// PROTOCOL.md on the wire: requests written exactly, responses read exactly, every way a
+// response can be wrong named.
+
+#include "adapter/protocol.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <string>
+
+#include "gradfuzz/recipe.hpp"
+
+namespace gradfuzz::detail {
+namespace {
+
+using nlohmann::json;
+
+Case course_case(std::uint64_t seed = 1) {
+  CaseRecipe r;
+  r.spec.sizes = {3, 4, 1};
+  r.spec.activations = {Activation::tanh, Activation::sigmoid};
+  r.spec.loss = Loss::bce;
+  r.batch = 5;
+  r.seed = seed;
+  return make_case(r);
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const ResponseError& e) {
+    return e.what();
+  }
+  return "(no ResponseError)";
+}
+
+bool bitwise_equal(const arma::mat& a, const arma::mat& b) {
+  return a.n_rows == b.n_rows && a.n_cols == b.n_cols &&
+         std::memcmp(a.memptr(), b.memptr(), a.n_elem * sizeof(double)) == 0;
+}
+
+arma::mat matrix_of(const json& j) {
+  arma::mat M(j.size(), j[0].size());
+  for (std::size_t r = 0; r < j.size(); ++r)
+    for (std::size_t c = 0; c < j[r].size(); ++c) M(r, c) = j[r][c].get<double>();
+  return M;
+}
+
+TEST(AdapterProtocol, GradientsRequestHasPROTOCOLsFieldsInItsOrder) {
+  const Case c = course_case();
+  const std::string line = case_request(c, 7);
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+  EXPECT_EQ(line.rfind(R"({"op":"gradients","id":7,"net":{"layers":[3,4,1],)"
+                       R"("activations":["tanh","sigmoid"],"loss":"bce","lambda":0.0,)"
+                       R"("leaky_slope":0.01},"params":{"W1":[[)",
+                       0),
+            0u)
+      << line.substr(0, 200);
+  const json j = json::parse(line);
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : j["params"].items()) keys.push_back(key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"W1", "W2", "b1", "b2"}));  // json sorts; all there
+  EXPECT_LT(line.find("\"W1\""), line.find("\"b1\""));
+  EXPECT_LT(line.find("\"b1\""), line.find("\"W2\""));
+  EXPECT_LT(line.find("\"X\""), line.find("\"Y\""));
+}
+
+TEST(AdapterProtocol, EveryNumberOfARequestReadsBackExactly) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    CaseRecipe r;
+    r.spec.sizes = {4, 3, 2};
+    r.spec.activations = {Activation::relu, Activation::softmax};
+    r.spec.loss = Loss::ce;
+    r.spec.lambda = 0.1 * static_cast<double>(seed);
+    r.batch = 6;
+    r.seed = seed;
+    r.weight_scale = seed % 2 ? 1e-3 : 5.0;
+    r.labels = seed % 3 ? Labels::hard : Labels::soft;
+    const Case c = make_case(r);
+    const json j = json::parse(case_request(c, 1));
+    EXPECT_EQ(j["net"]["lambda"].get<double>(), c.spec.lambda);
+    EXPECT_TRUE(bitwise_equal(matrix_of(j["params"]["W1"]), c.W_of(1)));
+    EXPECT_TRUE(bitwise_equal(matrix_of(j["params"]["b2"]), c.b_of(2)));
+    EXPECT_TRUE(bitwise_equal(matrix_of(j["X"]), c.X));
+    EXPECT_TRUE(bitwise_equal(matrix_of(j["Y"]), c.Y));
+  }
+}
+
+TEST(AdapterProtocol, WholeNumbersAreWrittenAsRealsSoNumPyReadsFloats) {
+  Case c = course_case();
+  c.Y.zeros();
+  c.Y(0, 1) = 1;
+  c.X(0, 0) = -0.0;
+  c.X(1, 0) = 1e21;
+  const json j = json::parse(case_request(c, 1));
+  EXPECT_TRUE(j["Y"][0][0].is_number_float());
+  EXPECT_TRUE(j["Y"][0][1].is_number_float());
+  EXPECT_TRUE(j["X"][1][0].is_number_float());
+  EXPECT_TRUE(std::signbit(j["X"][0][0].get<double>()));
+  EXPECT_NE(case_request(c, 1).find("[[0.0,1.0,0.0"), std::string::npos);
+}
+
+TEST(AdapterProtocol, BareNonFiniteTokensAreNumbersOutsideStringsOnly) {
+  const json j = parse_response(
+      R"({"id": 1, "note": "NaN and -Infinity stay words here \" NaN", "grads": {"dW1": )"
+      R"([[NaN, Infinity, -Infinity, 0.1]]}})");
+  EXPECT_EQ(j["note"], "NaN and -Infinity stay words here \" NaN");
+  Case c;
+  c.spec.sizes = {4, 1};
+  c.spec.activations = {Activation::sigmoid};
+  c.W = {arma::mat(1, 4)};
+  c.b = {arma::mat(1, 1)};
+  c.X = arma::mat(4, 1);
+  c.Y = arma::mat(1, 1);
+  json with_db = j;
+  with_db["grads"]["db1"] = json::array({json::array({0.0})});
+  const Claim claim = read_gradients(with_db, c, 1, false);
+  const arma::mat& dW1 = claim.gradients.at(Quantity::dW(1));
+  EXPECT_TRUE(std::isnan(dW1(0, 0)));
+  EXPECT_EQ(dW1(0, 1), std::numeric_limits<double>::infinity());
+  EXPECT_EQ(dW1(0, 2), -std::numeric_limits<double>::infinity());
+  EXPECT_EQ(dW1(0, 3), 0.1);
+}
+
+TEST(AdapterProtocol, NumbersAreReadExactly) {
+  const json j = parse_response(
+      R"({"x": [0.1, 5e-324, 1.7976931348623157e308, -0.0, 123456789012345678, 0.30000000000000004]})");
+  EXPECT_EQ(j["x"][0].get<double>(), 0.1);
+  EXPECT_EQ(j["x"][1].get<double>(), 5e-324);
+  EXPECT_EQ(j["x"][2].get<double>(), 1.7976931348623157e308);
+  EXPECT_EQ(j["x"][5].get<double>(), 0.30000000000000004);
+  // Exactness survives the non-finite rewriting too.
+  const json k = parse_response(R"({"x": [NaN, 0.30000000000000004, 5e-324]})");
+  EXPECT_EQ(k["x"][1].get<double>(), 0.30000000000000004);
+  EXPECT_EQ(k["x"][2].get<double>(), 5e-324);
+}
+
+TEST(AdapterProtocol, ALineThatIsNotOneJsonObjectIsRefused) {
+  EXPECT_NE(error_of([] { parse_response("this is not json"); }).find("not one JSON object"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { parse_response(R"({"id":1}{"id":1})"); }).find("not one JSON object"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { parse_response("[1, 2]"); }).find("not a JSON object"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { parse_response(""); }).find("not one JSON object"), std::string::npos);
+  EXPECT_NE(error_of([] { parse_response(R"({"x": NaNa})"); }).find("not one JSON object"),
+            std::string::npos);
+  EXPECT_NE(error_of([] { parse_response(R"({"x": nan})"); }).find("not one JSON object"),
+            std::string::npos);
+}
+
+json response_for(const Case& c, std::int64_t id) {
+  json grads = json::object();
+  for (int l = 1; l <= c.depth(); ++l) {
+    grads["dW" + std::to_string(l)] = json(std::vector<std::vector<double>>(
+        c.W_of(l).n_rows, std::vector<double>(c.W_of(l).n_cols, 0.5)));
+    grads["db" + std::to_string(l)] =
+        json(std::vector<std::vector<double>>(c.b_of(l).n_rows, std::vector<double>(1, 0.25)));
+  }
+  return {{"id", id}, {"grads", grads}};
+}
+
+TEST(AdapterProtocol, AGoodResponseGivesEveryParameterGradient) {
+  const Case c = course_case();
+  json r = response_for(c, 3);
+  r["cost"] = 0.6931;
+  r["extra"] = {{"ignored", true}};
+  r["grads"]["dW9"] = 1;  // a key this network does not have: ignored
+  const Claim claim = read_gradients(r, c, 3, false);
+  EXPECT_EQ(claim.gradients.size(), 4u);
+  EXPECT_EQ(claim.gradients.at(Quantity::dW(1)).n_rows, 4u);
+  EXPECT_EQ(claim.gradients.at(Quantity::dW(1)).n_cols, 3u);
+  EXPECT_EQ(claim.gradients.at(Quantity::db(2))(0, 0), 0.25);
+  EXPECT_TRUE(claim.written_shapes.empty());
+  EXPECT_EQ(claim.cost, 0.6931);
+}
+
+TEST(AdapterProtocol, IntermediatesAreReadOnlyWhenDeclared) {
+  const Case c = course_case();
+  json r = response_for(c, 1);
+  r["intermediates"] = {{"dZ2", json::array({json::array({1.0, 2.0, 3.0, 4.0, 5.0})})}, {"dZ7", 1}};
+  EXPECT_EQ(read_gradients(r, c, 1, false).gradients.count(Quantity::dZ(2)), 0u);
+  const Claim claim = read_gradients(r, c, 1, true);
+  ASSERT_EQ(claim.gradients.count(Quantity::dZ(2)), 1u);
+  EXPECT_EQ(claim.gradients.at(Quantity::dZ(2))(0, 4), 5.0);
+  EXPECT_EQ(claim.gradients.size(), 5u);
+}
+
+TEST(AdapterProtocol, AFlatListIsA1DArrayAndASingleNumberA0dOne) {
+  const Case c = course_case();
+  json r = response_for(c, 1);
+  r["grads"]["db1"] = {0.1, 0.2, 0.3, 0.4};
+  r["grads"]["db2"] = 0.5;
+  const Claim claim = read_gradients(r, c, 1, false);
+  EXPECT_TRUE((claim.written_shapes.at(Quantity::db(1)) == Shape{1, 4, 1}));
+  EXPECT_TRUE((claim.written_shapes.at(Quantity::db(2)) == Shape{1, 1, 0}));
+  EXPECT_EQ(claim.gradients.at(Quantity::db(1)).n_cols, 4u);
+  EXPECT_EQ(claim.gradients.at(Quantity::db(1))(0, 3), 0.4);
+  EXPECT_EQ(to_string(claim.written_shapes.at(Quantity::db(1))), "(4,)");
+  EXPECT_EQ(to_string(claim.written_shapes.at(Quantity::db(2))), "()");
+}
+
+TEST(AdapterProtocol, EveryMalformedGradientIsNamed) {
+  const Case c = course_case();
+  auto with = [&](const char* name, json value) {
+    json r = response_for(c, 1);
+    r["grads"][name] = std::move(value);
+    return error_of([&] { read_gradients(r, c, 1, false); });
+  };
+  EXPECT_NE(with("dW2", {{1.0, 2.0, 3.0, 4.0}, {1.0}}).find("ragged dW2"), std::string::npos);
+  EXPECT_NE(with("dW2", {{1.0, "2"}}).find("the string \"2\" as dW2(0,1)"), std::string::npos);
+  EXPECT_NE(with("dW2", {{1.0, nullptr}}).find("null as dW2(0,1)"), std::string::npos);
+  EXPECT_NE(with("dW2", {1.0, {2.0}}).find("mixes numbers and rows"), std::string::npos);
+  EXPECT_NE(with("dW2", {{{1.0}}}).find("a list as dW2(0,0)"), std::string::npos);
+  EXPECT_NE(with("db1", "0.5").find("as db1, which must be a matrix"), std::string::npos);
+  EXPECT_NE(with("db1", {true}).find("true as entry 0 of db1"), std::string::npos);
+}
+
+TEST(AdapterProtocol, WrongOrMissingPiecesAreNamed) {
+  const Case c = course_case();
+  json r = response_for(c, 1);
+  EXPECT_NE(error_of([&] { read_gradients(r, c, 2, false); }).find("request 2 with \"id\": 1"),
+            std::string::npos);
+  r["id"] = "1";
+  EXPECT_NE(error_of([&] { read_gradients(r, c, 1, false); }).find("\"id\": \"1\""),
+            std::string::npos);
+  r.erase("id");
+  EXPECT_NE(error_of([&] { read_gradients(r, c, 1, false); }).find("no \"id\""), std::string::npos);
+  json no_grads = {{"id", 1}, {"gradients", 1}};
+  EXPECT_NE(error_of([&] {
+              read_gradients(no_grads, c, 1, false);
+            }).find("no \"grads\" (the response holds gradients, id)"),
+            std::string::npos);
+  json missing = response_for(c, 1);
+  missing["grads"].erase("db2");
+  EXPECT_NE(error_of([&] { read_gradients(missing, c, 1, false); })
+                .find("sent no db2 for a 3-4-1 tanh,sigmoid bce network (grads holds dW1, "
+                      "dW2, db1)"),
+            std::string::npos);
+  json bad_cost = response_for(c, 1);
+  bad_cost["cost"] = "low";
+  EXPECT_NE(error_of([&] { read_gradients(bad_cost, c, 1, false); }).find("as its cost"),
+            std::string::npos);
+}
+
+TEST(AdapterProtocol, AnErrorReplyIsTheCodeUnderTestFailing) {
+  const Case c = course_case();
+  const json r = {{"id", 4}, {"error", "ZeroDivisionError: division by zero"}};
+  try {
+    read_gradients(r, c, 4, false);
+    FAIL() << "no SourceError";
+  } catch (const SourceError& e) {
+    EXPECT_STREQ(e.what(), "ZeroDivisionError: division by zero");
+  }
+  // ... but only when it answers the right request.
+  EXPECT_NE(error_of([&] { read_gradients(r, c, 5, false); }).find("request 5"), std::string::npos);
+}
+
+TEST(AdapterProtocol, HelloDefaultsAreTheProtocols) {
+  const Hello h = read_hello(json{{"ok", true}});
+  EXPECT_EQ(h.info.name, "adapter");
+  EXPECT_EQ(h.info.convention, Convention::mean);
+  EXPECT_EQ(h.info.precision, Precision::float64);
+  EXPECT_EQ(h.info.activations, all_activations());
+  EXPECT_EQ(h.info.losses, all_losses());
+  EXPECT_TRUE(h.info.regularization);
+  EXPECT_FALSE(h.info.intermediates);
+  EXPECT_FALSE(h.cost);
+}
+
+TEST(AdapterProtocol, HelloReadsEveryField) {
+  const Hello h = read_hello(json::parse(
+      R"({"ok": true, "name": "mine", "convention": "sum", "dtype": "float32",
+          "activations": ["tanh", "softmax"], "losses": ["ce"], "regularization": false,
+          "cost": true, "intermediates": true, "future_field": 1})"));
+  EXPECT_EQ(h.info.name, "mine");
+  EXPECT_EQ(h.info.convention, Convention::sum);
+  EXPECT_EQ(h.info.precision, Precision::float32);
+  EXPECT_EQ(h.info.activations, (std::vector<Activation>{Activation::tanh, Activation::softmax}));
+  EXPECT_EQ(h.info.losses, std::vector<Loss>{Loss::ce});
+  EXPECT_FALSE(h.info.regularization);
+  EXPECT_TRUE(h.info.intermediates);
+  EXPECT_TRUE(h.cost);
+}
+
+TEST(AdapterProtocol, AWrongHelloIsNamed) {
+  auto hello = [](const char* text) { return error_of([&] { read_hello(json::parse(text)); }); };
+  EXPECT_NE(hello(R"({"name": "x"})").find("without \"ok\": true"), std::string::npos);
+  EXPECT_NE(hello(R"({"ok": false, "error": "no GPU"})").find("\"no GPU\""), std::string::npos);
+  EXPECT_NE(hello(R"({"ok": true, "convention": "avg"})").find("convention \"avg\""),
+            std::string::npos);
+  EXPECT_NE(hello(R"({"ok": true, "dtype": "float16"})").find("dtype \"float16\""),
+            std::string::npos);
+  EXPECT_NE(hello(R"({"ok": true, "activations": ["Sigmoid"]})").find("unknown name \"Sigmoid\""),
+            std::string::npos);
+  EXPECT_NE(hello(R"({"ok": true, "losses": "bce"})").find("'losses' not a list"),
+            std::string::npos);
+  EXPECT_NE(hello(R"({"ok": true, "cost": "yes"})").find("'cost' \"yes\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gradfuzz::detail

@@ -1,0 +1,39 @@
+#pragma once
+// How `check` and `replay` name the code under test: a built-in source (--builtin NAME) or an
+// external adapter process (--adapter CMD, PROTOCOL.md), with the adapter's limits.
+
+#include <boost/program_options.hpp>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "gradfuzz/adapter_source.hpp"
+
+namespace gradfuzz::cli {
+
+struct SourceArgs {
+  std::string builtin;
+  std::string adapter;
+  double timeout = 10;                               ///< seconds per adapter request
+  std::size_t max_response = std::size_t{64} << 20;  ///< bytes per adapter response line
+};
+
+/// Adds --builtin, --adapter, --timeout and --max-response to `description`.
+void add_source_options(boost::program_options::options_description& description, SourceArgs& args);
+
+/// Throws UsageError unless exactly one of --builtin and --adapter is given and the limits are
+/// positive.
+void validate(const SourceArgs& args);
+
+/// The source the arguments name; an adapter is started and has answered hello. Throws
+/// UsageError for an unknown built-in, ProtocolError when the adapter misbehaves at the start.
+std::unique_ptr<GradientSource> make_source(const SourceArgs& args);
+
+/// How a printed command names the source again: "--builtin NAME" or "--adapter 'CMD'" (with
+/// --timeout and --max-response when they are not the defaults).
+std::string source_words(const SourceArgs& args);
+
+/// `text` as one word for /bin/sh: in single quotes, a ' written as '\''.
+std::string shell_quote(std::string_view text);
+
+}  // namespace gradfuzz::cli

@@ -1,0 +1,55 @@
+#pragma once
+// PROTOCOL.md version 1 on the wire: requests as text, responses from text. Knows nothing of
+// processes; AdapterSource says who answered what when a response is wrong.
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "gradfuzz/case.hpp"
+#include "gradfuzz/gradient_source.hpp"
+
+namespace gradfuzz::detail {
+
+/// A response that breaks the protocol; what() says what is wrong with it, in a phrase that
+/// follows "the adapter ...", e.g. "sent no dW2 (grads holds dW1, db1)".
+class ResponseError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// `{"gradfuzz":1,"op":"hello"}`
+std::string hello_request();
+/// `{"op":"bye"}`
+std::string bye_request();
+/// The `gradients` request of PROTOCOL.md (or another op with the same fields, e.g. "cost"),
+/// keys in the order shown there, one line without its '\n'. Every real is written in its
+/// shortest form that reads back exactly, always with a '.' or an exponent, so that NumPy reads
+/// floats even where all values happen to be whole.
+std::string case_request(const Case& c, std::int64_t id, std::string_view op = "gradients");
+
+/// One response line as JSON: a single object; bare NaN, Infinity and -Infinity (as Python's
+/// json module writes them) are accepted outside strings. Throws ResponseError.
+nlohmann::json parse_response(std::string_view line);
+
+/// What hello negotiated: the source's info and whether it answers `cost` requests.
+struct Hello {
+  SourceInfo info;
+  bool cost = false;
+};
+/// Reads a hello response; every field but `ok` is optional, with PROTOCOL.md's defaults.
+/// Throws ResponseError for `ok` not true, a field of the wrong type or an unknown name.
+Hello read_hello(const nlohmann::json& response);
+
+/// Reads a gradients response to request `id` about `c`: every dW<l>, db<l>, and (when
+/// `intermediates`) any dZ<l>, dA<l> the network has, and the optional cost. A flat list is a
+/// 1-D array and a single number a 0-d one (recorded in written_shapes, held as 1 x k). Keys
+/// the network does not have are ignored. Throws SourceError for an error reply and
+/// ResponseError for a wrong id, a missing gradient, or a value that is not a number or a
+/// rectangular matrix.
+Claim read_gradients(const nlohmann::json& response, const Case& c, std::int64_t id,
+                     bool intermediates);
+
+}  // namespace gradfuzz::detail
