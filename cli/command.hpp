@@ -31,5 +31,6 @@ int check_command(const std::vector<std::string>& args, Streams io);
 int replay_command(const std::vector<std::string>& args, Streams io);
 int formula_command(const std::vector<std::string>& args, Streams io);
 int explain_command(const std::vector<std::string>& args, Streams io);
+int report_command(const std::vector<std::string>& args, Streams io);
 
 }  // namespace gradfuzz::cli

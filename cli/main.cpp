@@ -23,6 +23,8 @@ constexpr Command kCommands[] = {
      gradfuzz::cli::formula_command},
     {"replay", "re-run exactly one case from a report's replay string",
      gradfuzz::cli::replay_command},
+    {"report", "re-render saved JSON results as HTML, JUnit or Markdown, or merge shards",
+     gradfuzz::cli::report_command},
     {"selftest", "check gradfuzz itself: the reference backprop and every known mutant",
      gradfuzz::cli::selftest_command},
 };

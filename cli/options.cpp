@@ -4,8 +4,14 @@
 #include <fstream>
 #include <random>
 
+#include <cerrno>
+#include <cstring>
+
 #include "gradfuzz/reports/console_reporter.hpp"
+#include "gradfuzz/reports/html_reporter.hpp"
 #include "gradfuzz/reports/json_reporter.hpp"
+#include "gradfuzz/reports/junit_reporter.hpp"
+#include "gradfuzz/reports/markdown_reporter.hpp"
 
 namespace po = boost::program_options;
 
@@ -135,21 +141,40 @@ CampaignOptions to_campaign_options(const CampaignArgs& a) {
 }
 
 void add_output_options(po::options_description& d, OutputArgs& a) {
-  d.add_options()("json", po::value(&a.json), "write the results as JSON to this file")(
-      "quiet,q", po::bool_switch(&a.quiet), "print only the verdict line");
+  // clang-format off
+  d.add_options()
+      ("json", po::value(&a.json), "write the results as JSON to this file (reports/SCHEMA.md)")
+      ("junit", po::value(&a.junit), "write JUnit XML to this file (a testcase per quantity)")
+      ("markdown", po::value(&a.markdown), "write Markdown to this file (fits a CI job summary)")
+      ("html", po::value(&a.html), "write a self-contained HTML report to this file")
+      ("quiet,q", po::bool_switch(&a.quiet), "print only the verdict line");
+  // clang-format on
 }
 
-bool write_reports(const RunResult& run, const OutputArgs& a, Streams io) {
-  ConsoleReporter(io.out, {a.quiet}).report(run);
-  if (a.json.empty()) return true;
-  std::ofstream file(a.json);
-  if (file) JsonReporter(file).report(run);
+namespace {
+
+template <class R>
+bool write_file(const std::string& path, const char* what, const RunResult& run, Streams io) {
+  if (path.empty()) return true;
+  std::ofstream file(path);
+  if (file) R(file).report(run);
   if (!file || !file.flush()) {
-    io.err << "gradfuzz: cannot write the JSON report to '" << a.json
-           << "': check that the folder exists and is writable\n";
+    io.err << "gradfuzz: cannot write the " << what << " report to '" << path
+           << "': " << std::strerror(errno) << "; check that the folder exists and is writable\n";
     return false;
   }
   return true;
+}
+
+}  // namespace
+
+bool write_reports(const RunResult& run, const OutputArgs& a, Streams io) {
+  ConsoleReporter(io.out, {a.quiet}).report(run);
+  bool ok = write_file<JsonReporter>(a.json, "JSON", run, io);
+  ok = write_file<JunitReporter>(a.junit, "JUnit", run, io) && ok;
+  ok = write_file<MarkdownReporter>(a.markdown, "Markdown", run, io) && ok;
+  ok = write_file<HtmlReporter>(a.html, "HTML", run, io) && ok;
+  return ok;
 }
 
 int exit_status(const RunResult& run) {

@@ -45,13 +45,16 @@ CampaignOptions to_campaign_options(const CampaignArgs& args);
 
 struct OutputArgs {
   std::string json;
+  std::string junit;
+  std::string markdown;
+  std::string html;
   bool quiet = false;
 };
 
 void add_output_options(boost::program_options::options_description& description, OutputArgs& args);
 
-/// Prints the console report and writes every requested file; returns false (after saying
-/// why on err) if a file could not be written.
+/// Prints the console report and writes every requested file (all of them, even when one
+/// fails); returns false, after saying which file and why on err, if one could not be written.
 bool write_reports(const RunResult& run, const OutputArgs& args, Streams io);
 
 /// The exit status a finished run earns.

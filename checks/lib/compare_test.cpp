@@ -232,6 +232,20 @@ TEST(Compare, KinkRuleRejectsAValueOutsideTheOneSidedDerivatives) {
   }
 }
 
+TEST(Compare, SeveralKinksCrossedAtOnceCountAnOutsideClaimAsUnverified) {
+  // Two relu inputs on 0 moved to opposite sides: relu'(0) = 0 for both is a valid subgradient
+  // that neither one-sided derivative equals, so an outside claim is counted, not failed.
+  NumericQuantity n = with_kink();
+  n.at_kink(0, 1) = 2;
+  arma::mat claimed = kNumeric;
+  claimed(0, 1) = -1.0;
+  const QuantityCheck c = check(claimed, n);
+  EXPECT_TRUE(c.passed);
+  EXPECT_EQ(c.kink_entries, 1u);
+  EXPECT_EQ(c.kink_unverified, 1u);
+  EXPECT_EQ(c.failing_entries, 0u);
+}
+
 TEST(Compare, KinkBracketIsScaledWithTheConvention) {
   // In the sum convention the one-sided derivatives are m times larger too.
   arma::mat claimed = 4.0 * kNumeric;
@@ -240,10 +254,11 @@ TEST(Compare, KinkBracketIsScaledWithTheConvention) {
   EXPECT_TRUE(inside.passed);
   EXPECT_EQ(inside.kink_entries, 1u);
   EXPECT_EQ(inside.kink_unverified, 0u);
-  claimed(0, 1) = 0.3;  // the mean convention's value: outside the bracket
+  claimed(0, 1) = 0.3;  // the mean convention's value: outside the bracket, one kink: wrong
   const QuantityCheck outside = check(claimed, with_kink(), 4, Convention::sum);
   EXPECT_EQ(outside.kink_entries, 1u);
-  EXPECT_EQ(outside.kink_unverified, 1u);
+  EXPECT_FALSE(outside.passed);
+  EXPECT_EQ(outside.failing_entries, 1u);
 }
 
 TEST(Compare, RelativeDifferenceLeavesKinkEntriesOut) {

@@ -163,23 +163,23 @@ TEST(CostProbe, ReportsAShiftThatMovesAReluInputAcrossZero) {
   const Case c = kink_case(0.5);  // Z1 = W1 X = [0.5 1]
   const ForwardPass f = forward(c);
   CostProbe probe(c, f);
-  bool crossed = true;
+  std::size_t crossed = 99;
   probe.select(Quantity::dW(1), 0, 0);  // Z1 = (1 + t) [0.5 1]
   probe.cost(0.5, &crossed);
-  EXPECT_FALSE(crossed);
+  EXPECT_EQ(crossed, 0u);
   probe.cost(-1.5, &crossed);
-  EXPECT_TRUE(crossed);
+  EXPECT_EQ(crossed, 2u);               // both examples' Z1 go negative
   probe.select(Quantity::dZ(1), 0, 0);  // Z1(0,0) = 0.5 + t
   probe.cost(-0.4, &crossed);
-  EXPECT_FALSE(crossed);
+  EXPECT_EQ(crossed, 0u);
   probe.cost(-0.5, &crossed);  // lands exactly on the kink
-  EXPECT_TRUE(crossed);
+  EXPECT_EQ(crossed, 1u);
   probe.select(Quantity::dA(0), 0, 1);  // Z1(0,1) = 1 + t
   probe.cost(-2.0, &crossed);
-  EXPECT_TRUE(crossed);
+  EXPECT_EQ(crossed, 1u);
   probe.select(Quantity::db(2), 0, 0);  // after the relu layer: never crosses it
   probe.cost(-100.0, &crossed);
-  EXPECT_FALSE(crossed);
+  EXPECT_EQ(crossed, 0u);
 }
 
 TEST(CostProbe, ComplexShiftGivesTheDerivative) {

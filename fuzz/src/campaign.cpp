@@ -4,8 +4,6 @@
 #include <map>
 #include <stdexcept>
 
-#include "gradfuzz/diagnose.hpp"
-
 namespace gradfuzz {
 namespace {
 
@@ -123,8 +121,8 @@ CampaignResult fuzz(GradientSource& source, const CampaignOptions& options,
         break;
       }
     }
-    f.shrunk.diagnosis = diagnose(
-        f.shrunk, info, quick.tolerance.value_or(Tolerance::for_precision(info.precision)));
+    explain_failure(f.shrunk, info,
+                    quick.tolerance.value_or(Tolerance::for_precision(info.precision)));
   } catch (const ProtocolError& e) {
     result.misbehaviour = e.what();
   }

@@ -46,6 +46,17 @@ std::vector<const QuantityCheck*> CaseResult::failures() const {
   return out;
 }
 
+void explain_failure(CaseResult& result, const SourceInfo& info, const Tolerance& tolerance) {
+  const double m = static_cast<double>(result.c.m());
+  for (QuantityCheck& check : result.checks) {
+    if (check.passed || !check.shape_ok() || check.non_finite) continue;
+    const double to_mean = check.expected == Convention::sum ? 1 / m : 1.0;
+    check.convergence = convergence(result.c, check.quantity, check.worst.row, check.worst.col,
+                                    check.worst.claimed * to_mean);
+  }
+  result.diagnosis = diagnose(result, info, tolerance);
+}
+
 CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions& options) {
   const SourceInfo info = source.info();
   CaseResult result{c, info.name, options.scheme, {}, std::nullopt, std::nullopt};
@@ -55,7 +66,7 @@ CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions&
     claim = source.claim(c);
   } catch (const SourceError& e) {
     result.source_error = e.what();
-    if (options.diagnose) result.diagnosis = diagnose(result, info, tolerance);
+    if (options.diagnose) explain_failure(result, info, tolerance);
     return result;
   }
   const Gradients& claimed = claim.gradients;
@@ -88,7 +99,7 @@ CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions&
       as_written(check, written->second);
     result.checks.push_back(std::move(check));
   }
-  if (options.diagnose && !result.passed()) result.diagnosis = diagnose(result, info, tolerance);
+  if (options.diagnose && !result.passed()) explain_failure(result, info, tolerance);
   return result;
 }
 

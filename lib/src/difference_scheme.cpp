@@ -59,12 +59,12 @@ Stencil sample(const CostProbe& probe, double h) {
   Stencil s;
   s.h = h;
   s.f0 = probe.base_cost();
-  bool crossed[4] = {};
+  std::size_t crossed[4] = {};
   s.m2 = probe.cost(-2 * h, &crossed[0]);
   s.m1 = probe.cost(-h, &crossed[1]);
   s.p1 = probe.cost(h, &crossed[2]);
   s.p2 = probe.cost(2 * h, &crossed[3]);
-  s.crossed = crossed[0] || crossed[1] || crossed[2] || crossed[3];
+  s.crossed = *std::max_element(crossed, crossed + 4);
   return s;
 }
 
@@ -78,9 +78,14 @@ double rounding_bound(const CostProbe& probe, double weight, double h) {
 void mark_kink(Estimate& e, const Stencil& s, const CostProbe& probe) {
   if (!s.crossed) return;
   e.at_kink = true;
-  e.error_bound = rounding_bound(probe, 4, s.h);
+  e.kinks_crossed = s.crossed;
   e.left = (3 * s.f0 - 4 * s.m1 + s.m2) / (2 * s.h);
   e.right = (-3 * s.f0 + 4 * s.p1 - s.p2) / (2 * s.h);
+  // First-order one-sided differences err by ~ h J''/2, the second-order ones by less: their
+  // gap bounds the second-order estimates' truncation on each side.
+  const double left1 = (s.f0 - s.m1) / s.h, right1 = (s.p1 - s.f0) / s.h;
+  e.error_bound = rounding_bound(probe, 4, s.h) +
+                  std::max(std::abs(e.left - left1), std::abs(e.right - right1));
 }
 
 }  // namespace detail

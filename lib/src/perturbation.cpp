@@ -45,9 +45,9 @@ void CostProbe::select(Quantity q, arma::uword row, arma::uword col) {
   entry_ = (*M)(row, col);
 }
 
-double CostProbe::cost(double delta, bool* crossed_kink) const {
-  if (crossed_kink) *crossed_kink = false;
-  return evaluate(delta, crossed_kink);
+double CostProbe::cost(double delta, std::size_t* kinks_crossed) const {
+  if (kinks_crossed) *kinks_crossed = 0;
+  return evaluate(delta, kinks_crossed);
 }
 
 std::complex<double> CostProbe::cost(std::complex<double> delta) const {
@@ -55,7 +55,7 @@ std::complex<double> CostProbe::cost(std::complex<double> delta) const {
 }
 
 template <class T>
-T CostProbe::evaluate(T delta, bool* crossed_kink) const {
+T CostProbe::evaluate(T delta, std::size_t* kinks_crossed) const {
   const auto m = static_cast<double>(c_.m());
   T l2(base_.l2);
   int start = q_.layer;
@@ -87,16 +87,13 @@ T CostProbe::evaluate(T delta, bool* crossed_kink) const {
       break;
     }
   }
-  if (crossed_kink && has_kinks_) {
+  if (kinks_crossed && has_kinks_) {
     const ZObserver<T> observe = [&](int l, const arma::Mat<T>& Zl) {
-      if (*crossed_kink || !has_kink(c_.spec.g(l))) return;
+      if (!has_kink(c_.spec.g(l))) return;
       const arma::mat& Zb = base_.Z[static_cast<std::size_t>(l)];
       for (arma::uword k = 0; k < Zb.n_elem; ++k) {
         const double now = std::real(Zl[k]);
-        if ((now > 0) != (Zb[k] > 0) || (now < 0) != (Zb[k] < 0)) {
-          *crossed_kink = true;
-          return;
-        }
+        if ((now > 0) != (Zb[k] > 0) || (now < 0) != (Zb[k] < 0)) ++*kinks_crossed;
       }
     };
     return cost_from_Z<T>(c_, start, Z, l2, &observe);

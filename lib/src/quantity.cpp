@@ -54,6 +54,7 @@ std::optional<Quantity> parse_quantity(std::string_view name) {
   }
   const char* first = name.data() + 2;
   const char* last = name.data() + name.size();
+  if (*first == '0' && last - first > 1) return std::nullopt;  // "dW01" is no spelling of dW1
   auto [end, ec] = std::from_chars(first, last, q.layer);
   if (ec != std::errc() || end != last || q.layer < 0) return std::nullopt;
   if (q.layer == 0 && q.kind != Quantity::Kind::dA) return std::nullopt;

@@ -1,28 +1,26 @@
 #include "gradfuzz/reports/console_reporter.hpp"
 
-#include <cstdio>
 #include <string>
+
+#include "text.hpp"
 
 namespace gradfuzz {
 namespace {
 
+using detail::describe;
+using detail::replay_command;
+using detail::verdict;
+
 std::string fmt(const char* pattern, double value) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, pattern, value);
-  return buffer;
+  return detail::format(pattern, value);
+}
+std::string entry(const EntryError& e) {
+  return detail::entry_name(e);
 }
 
 std::string pad(std::string s, std::size_t width) {
   if (s.size() < width) s.resize(width, ' ');
   return s;
-}
-
-std::string entry(const EntryError& e) {
-  return "(" + std::to_string(e.row) + "," + std::to_string(e.col) + ")";
-}
-
-std::string describe(const Case& c) {
-  return c.spec.describe() + ", m=" + std::to_string(c.m());
 }
 
 void case_table(std::ostream& out, const CaseResult& result) {
@@ -62,11 +60,6 @@ void failure_table(std::ostream& out, const CaseResult& result) {
   }
 }
 
-std::string replay_command(const RunResult& run, const Case& c) {
-  return "gradfuzz replay '" + c.replay + "'" +
-         (run.source_args.empty() ? "" : " " + run.source_args);
-}
-
 void failure_block(std::ostream& out, const RunResult& run, const Failure& f, std::size_t planned) {
   const CaseResult& s = f.shrunk;
   out << "  failed at case " << f.case_number << " of " << planned << " (" << describe(f.found.c)
@@ -76,29 +69,6 @@ void failure_block(std::ostream& out, const RunResult& run, const Failure& f, st
   if (s.source_error) out << "  the code under test failed: " << *s.source_error << '\n';
   if (!s.checks.empty()) failure_table(out, s);
   out << "  replay: " << replay_command(run, s.c) << '\n';
-}
-
-std::string verdict(const RunResult& run) {
-  std::string line = "gradfuzz " + run.command + ": ";
-  if (run.misbehaved()) return line + "ERROR: the code under test misbehaved";
-  if (run.passed())
-    return line + "PASSED, " + std::to_string(run.cases_run()) + " case(s) checked, " +
-           std::to_string(run.kink_entries()) + " entries at relu kinks";
-  for (const auto& c : run.campaigns)
-    if (c.failure) {
-      const auto& d = c.failure->shrunk.diagnosis;
-      return line + "FAILED: " + c.source + " has a wrong gradient" +
-             (d ? " [" + d->id + "]" : "") + ", found at case " +
-             std::to_string(c.failure->case_number);
-    }
-  std::size_t failed = 0;
-  for (const auto& c : run.cases) failed += c.passed() ? 0 : 1;
-  std::size_t missed = 0;
-  for (const auto& m : run.mutants) missed += m.diagnosed_as_expected() ? 0 : 1;
-  return line + "FAILED: " + std::to_string(failed) + " case(s) failed" +
-         (run.mutants.empty()
-              ? ""
-              : ", " + std::to_string(missed) + " mutant(s) not caught or misdiagnosed");
 }
 
 }  // namespace

@@ -39,6 +39,10 @@ struct CaseResult {
   std::vector<const QuantityCheck*> failures() const;
 };
 
+/// Adds to a failed result what a reader needs: the diagnosis, and for each failed quantity a
+/// convergence study of its worst entry.
+void explain_failure(CaseResult& result, const SourceInfo& info, const Tolerance& tolerance);
+
 /// Checks every parameter gradient (and every intermediate the source claims) of `source` on
 /// `c`. A SourceError from the source becomes a failed result carrying its message; a source
 /// that breaks its contract (a missing dW<l>/db<l>, a quantity this network lacks) raises

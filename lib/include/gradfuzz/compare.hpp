@@ -8,12 +8,12 @@
 //     r = ulps * eps * M is the rounding a correct implementation in the code's precision may
 //     show (eps its machine epsilon, M the entry's rounding magnitude, rounding.hpp); two exact
 //     zeros always pass;
-//   * an entry whose stencil crossed a relu kink is never failed and never dropped: it is
-//     counted (kink_entries) and accepted when g lies in [min(l, r), max(l, r)] widened by the
-//     same slack, l and r being the one-sided derivatives; otherwise it is also counted as
-//     unverified (kink_unverified). That happens when several relu inputs sit on 0 at once and
-//     the perturbation moves them to different sides: every choice of relu'(0) per unit is a
-//     valid subgradient, and the one-sided derivatives no longer bracket them all.
+//   * an entry whose stencil crossed relu kinks is counted (kink_entries), never dropped, and
+//     judged by its one-sided derivatives l and r: it passes when g lies in [min(l, r), max(l, r)]
+//     widened by the same slack. Outside that bracket it fails if the stencil crossed a single
+//     kink (then the bracket holds every valid subgradient); if it crossed several, every choice
+//     of relu'(0) per unit is a valid subgradient and the bracket no longer holds them all, so
+//     the entry is counted as unverified (kink_unverified) instead of failed.
 // A quantity passes in a convention when its shape is the expected one and every entry passes.
 // It is tried in both conventions (numeric * 1 for mean, numeric * m for sum); `matched` names
 // the one that passes (the expected one first), and the check passes only when that is the
@@ -72,6 +72,9 @@ struct QuantityCheck {
   EntryError worst;                 ///< the entry furthest outside its allowance
   arma::mat claimed;                ///< as claimed
   arma::mat numeric;                ///< finite differences, in the expected convention
+  /// For a failed quantity of a diagnosed case: central differences of the worst entry at a
+  /// sequence of steps (empty otherwise).
+  std::vector<ConvergencePoint> convergence;
 
   bool shape_ok() const { return claimed_shape == expected_shape; }
 };

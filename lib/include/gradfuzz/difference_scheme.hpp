@@ -25,6 +25,10 @@ struct Estimate {
   /// near the entry and [left, right] (second-order one-sided derivatives) is what a claimed
   /// value may lie in.
   bool at_kink = false;
+  /// How many relu inputs one evaluation of the stencil moved across 0, at most. With one, J
+  /// has a single kink near the entry and [left, right] holds every valid claim; with more, a
+  /// claim may combine the units' sides differently and fall outside.
+  std::size_t kinks_crossed = 0;
   double left = 0;
   double right = 0;
 };
@@ -48,18 +52,19 @@ std::unique_ptr<DifferenceScheme> make_scheme(Scheme s, double relative_step = 0
 
 namespace detail {
 
-/// J at x-2h, x-h, x, x+h, x+2h, and whether any of them crossed a kink.
+/// J at x-2h, x-h, x, x+h, x+2h, and the most kinks one of them crossed.
 struct Stencil {
   double h = 0;
   double m2 = 0, m1 = 0, f0 = 0, p1 = 0, p2 = 0;
-  bool crossed = false;
+  std::size_t crossed = 0;
 };
 Stencil sample(const CostProbe& probe, double h);
 /// Rounding error of a difference quotient with weights summing (in absolute value) to
 /// `weight` over the step h: ~ weight * eps * |J| / h, with a factor for the forward pass.
 double rounding_bound(const CostProbe& probe, double weight, double h);
 /// Marks e as at a kink if the stencil crossed one: second-order one-sided derivatives, and an
-/// error bound of their rounding alone (across a kink Richardson's estimate means nothing).
+/// error bound of their rounding plus their truncation, estimated against the first-order
+/// one-sided differences (across a kink Richardson's estimate means nothing).
 void mark_kink(Estimate& e, const Stencil& s, const CostProbe& probe);
 
 }  // namespace detail

@@ -16,7 +16,7 @@ namespace gradfuzz {
 struct NumericQuantity {
   arma::mat value;        ///< dJ/dq, the scheme's estimate per entry
   arma::mat error_bound;  ///< the scheme's estimate of its own error per entry
-  arma::umat at_kink;     ///< 1 where the stencil crossed a relu/leaky_relu kink
+  arma::umat at_kink;     ///< where the stencil crossed relu/leaky_relu kinks: how many (else 0)
   arma::mat left, right;  ///< one-sided derivatives where at_kink (0 elsewhere)
 
   /// The same numbers multiplied by `factor` (m for the sum convention).
@@ -32,6 +32,20 @@ Shape expected_shape(const Case& c, Quantity q);
 bool has_quantity(const Case& c, Quantity q);
 /// dW1, db1, ..., dWL, dbL.
 std::vector<Quantity> parameter_quantities(const Case& c);
+
+/// One central difference of a convergence study.
+struct ConvergencePoint {
+  double step = 0;      ///< h
+  double estimate = 0;  ///< (J(x+h) - J(x-h)) / 2h
+  double error = 0;     ///< |claimed - estimate|
+};
+
+/// Central differences of dJ/dq at entry (row, col) for steps from 1e-1 down to 1e-9 (three
+/// per decade), each compared with `claimed_mean` (the claimed value in the mean convention).
+/// For a right claim the error falls as h^2 until rounding takes over; for a wrong one it
+/// flattens at the size of the mistake.
+std::vector<ConvergencePoint> convergence(const Case& c, Quantity q, arma::uword row,
+                                          arma::uword col, double claimed_mean);
 
 /// Numeric dJ/dq for each quantity in `which`, entry by entry, with `scheme`.
 NumericGradients numeric_gradients(const Case& c, const DifferenceScheme& scheme,

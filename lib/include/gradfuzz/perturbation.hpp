@@ -33,15 +33,16 @@ class CostProbe {
   /// Whether some relu or leaky_relu pre-activation of the base pass is exactly 0.
   bool on_kink() const { return on_kink_; }
 
-  /// J with the selected entry shifted by `delta`. If `crossed_kink` is given, it is set when
-  /// some relu or leaky_relu pre-activation is on another side of 0 than in the base pass.
-  double cost(double delta, bool* crossed_kink = nullptr) const;
+  /// J with the selected entry shifted by `delta`. If `kinks_crossed` is given, it is set to the
+  /// number of relu or leaky_relu pre-activations (entries of Z) on another side of 0 than in
+  /// the base pass.
+  double cost(double delta, std::size_t* kinks_crossed = nullptr) const;
   /// J with the entry shifted by a complex `delta` (for the complex step).
   std::complex<double> cost(std::complex<double> delta) const;
 
  private:
   template <class T>
-  T evaluate(T delta, bool* crossed_kink) const;
+  T evaluate(T delta, std::size_t* kinks_crossed) const;
 
   const Case& c_;
   const ForwardPass& base_;

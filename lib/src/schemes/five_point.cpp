@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 
 #include "schemes.hpp"
@@ -6,7 +7,7 @@ namespace gradfuzz::detail {
 
 Estimate FivePoint::estimate(const CostProbe& probe) const {
   const Stencil s = sample(probe, step_for(probe.entry()));
-  bool crossed[2] = {};
+  std::size_t crossed[2] = {};
   const double p4 = probe.cost(4 * s.h, &crossed[0]);
   const double m4 = probe.cost(-4 * s.h, &crossed[1]);
   const double e1 = (8 * (s.p1 - s.m1) - (s.p2 - s.m2)) / (12 * s.h);
@@ -14,7 +15,7 @@ Estimate FivePoint::estimate(const CostProbe& probe) const {
   // Fourth order: e2 errs by 16 times e1's error, so |e1 - e2| / 15 estimates e1's truncation.
   Estimate e{e1, std::abs(e1 - e2) / 15 + rounding_bound(probe, 1.5, s.h)};
   Stencil wide = s;
-  wide.crossed = s.crossed || crossed[0] || crossed[1];
+  wide.crossed = std::max({s.crossed, crossed[0], crossed[1]});
   mark_kink(e, wide, probe);
   return e;
 }

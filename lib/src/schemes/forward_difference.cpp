@@ -7,7 +7,7 @@ namespace gradfuzz::detail {
 Estimate ForwardDifference::estimate(const CostProbe& probe) const {
   const double h = step_for(probe.entry());
   const double f0 = probe.base_cost();
-  bool crossed[2] = {};
+  std::size_t crossed[2] = {};
   const double p1 = probe.cost(h, &crossed[0]);
   const double p2 = probe.cost(2 * h, &crossed[1]);
   const double d1 = (p1 - f0) / h;

@@ -1,0 +1,127 @@
+#include "gradfuzz/fuzz/campaign.hpp"
+
+#include <gtest/gtest.h>
+
+#include "gradfuzz/mutants.hpp"
+#include "gradfuzz/reference_backprop.hpp"
+
+namespace gradfuzz {
+namespace {
+
+CampaignOptions quick(std::size_t cases, std::uint64_t seed) {
+  CampaignOptions o;
+  o.cases = cases;
+  o.seed = seed;
+  return o;
+}
+
+TEST(Campaign, ReferencePassesEveryDrawnCase) {
+  ReferenceBackprop reference;
+  const CampaignResult r = fuzz(reference, quick(300, 7));
+  EXPECT_TRUE(r.passed());
+  EXPECT_EQ(r.cases_run, 300u);
+  EXPECT_FALSE(r.failure.has_value());
+  EXPECT_FALSE(r.quantities.empty());
+  EXPECT_GT(r.kink_entries, 0u) << "grid-valued relu cases should put entries on kinks";
+}
+
+TEST(Campaign, TheSameSeedRepeatsTheCampaignExactly) {
+  auto a = make_mutant("relu_derivative_is_A");
+  auto b = make_mutant("relu_derivative_is_A");
+  const CampaignResult first = fuzz(*a, quick(100, 99));
+  const CampaignResult second = fuzz(*b, quick(100, 99));
+  ASSERT_TRUE(first.failure && second.failure);
+  EXPECT_EQ(first.failure->case_number, second.failure->case_number);
+  EXPECT_EQ(first.failure->found.c.replay, second.failure->found.c.replay);
+  EXPECT_EQ(first.failure->shrunk.c.replay, second.failure->shrunk.c.replay);
+  EXPECT_EQ(draw_case({}, 5, 3), draw_case({}, 5, 3));
+  EXPECT_NE(to_string(draw_case({}, 5, 3)), to_string(draw_case({}, 6, 3)));
+}
+
+TEST(Campaign, MissingInvMShrinksToOneLayerOfWidthOneAndTwoExamples) {
+  auto source = make_mutant("no_inv_m");
+  const CampaignResult r = fuzz(*source, quick(100, 3));
+  ASSERT_TRUE(r.failure);
+  const Case& small = r.failure->shrunk.c;
+  EXPECT_EQ(small.depth(), 1);
+  EXPECT_EQ(small.spec.sizes, (std::vector<arma::uword>{1, 1}));
+  EXPECT_EQ(small.m(), 2u) << "with m = 1 the two conventions coincide, so 2 is the smallest";
+  ASSERT_TRUE(r.failure->shrunk.diagnosis);
+  EXPECT_EQ(r.failure->shrunk.diagnosis->id, "missing_inv_m");
+  // The replay string recreates the shrunk case exactly.
+  const Case again = make_case(parse_recipe(small.replay));
+  ASSERT_EQ(again.W.size(), small.W.size());
+  for (std::size_t l = 0; l < small.W.size(); ++l)
+    EXPECT_TRUE(arma::approx_equal(again.W[l], small.W[l], "absdiff", 0.0));
+  EXPECT_TRUE(arma::approx_equal(again.X, small.X, "absdiff", 0.0));
+}
+
+TEST(Campaign, ShardsSplitTheCasesWithoutOverlap) {
+  ReferenceBackprop reference;
+  std::size_t total = 0;
+  for (std::size_t k = 0; k < 3; ++k) {
+    CampaignOptions o = quick(10, 4);
+    o.shard = {k, 3};
+    const CampaignResult r = fuzz(reference, o);
+    EXPECT_TRUE(r.passed());
+    total += r.cases_run;
+  }
+  EXPECT_EQ(total, 10u);
+  CampaignOptions bad = quick(10, 4);
+  bad.shard = {3, 3};
+  EXPECT_THROW(fuzz(reference, bad), std::invalid_argument);
+}
+
+// A source that breaks its contract after a few good answers.
+class Breaks : public ReferenceBackprop {
+ public:
+  explicit Breaks(int after) : after_(after) {}
+  Gradients gradients(const Case& c) override {
+    if (calls_++ == after_) throw ProtocolError("reply 4 was not JSON");
+    return ReferenceBackprop::gradients(c);
+  }
+
+ private:
+  int after_;
+  int calls_ = 0;
+};
+
+TEST(Campaign, AMisbehavingSourceEndsTheCampaignAndKeepsWhatWasGathered) {
+  Breaks source(3);
+  const CampaignResult r = fuzz(source, quick(50, 1));
+  EXPECT_FALSE(r.passed());
+  ASSERT_TRUE(r.misbehaviour);
+  EXPECT_EQ(*r.misbehaviour, "reply 4 was not JSON");
+  EXPECT_EQ(r.cases_run, 3u);
+  EXPECT_FALSE(r.quantities.empty());
+}
+
+// Only what a source supports is drawn.
+class TanhOnly : public ReferenceBackprop {
+ public:
+  SourceInfo info() const override {
+    SourceInfo i = ReferenceBackprop::info();
+    i.activations = {Activation::tanh, Activation::sigmoid};
+    i.losses = {Loss::bce};
+    i.regularization = false;
+    return i;
+  }
+  Gradients gradients(const Case& c) override {
+    for (int l = 1; l <= c.depth(); ++l)
+      EXPECT_TRUE(c.spec.g(l) == Activation::tanh || c.spec.g(l) == Activation::sigmoid);
+    EXPECT_EQ(c.spec.loss, Loss::bce);
+    EXPECT_EQ(c.spec.lambda, 0.0);
+    return ReferenceBackprop::gradients(c);
+  }
+};
+
+TEST(Campaign, DrawsOnlyWhatTheSourceSupports) {
+  TanhOnly source;
+  EXPECT_TRUE(fuzz(source, quick(60, 2)).passed());
+  CampaignOptions o = quick(5, 2);
+  o.generate.losses = {Loss::mse};
+  EXPECT_THROW(fuzz(source, o), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace gradfuzz

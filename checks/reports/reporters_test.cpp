@@ -1,0 +1,147 @@
+// Golden files for every format, the JSON round trip, and valid XML for hostile text.
+// GRADFUZZ_UPDATE_GOLDEN=1 rewrites the golden files (review the diff before committing).
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "gradfuzz/reports/console_reporter.hpp"
+#include "gradfuzz/reports/html_reporter.hpp"
+#include "gradfuzz/reports/json_reporter.hpp"
+#include "gradfuzz/reports/junit_reporter.hpp"
+#include "gradfuzz/reports/markdown_reporter.hpp"
+#include "gradfuzz/reports/results_file.hpp"
+#include "gradfuzz/version.hpp"
+#include "sample_run.hpp"
+#include "xml_writer.hpp"
+
+namespace gradfuzz {
+namespace {
+
+std::string render(Reporter&& reporter, std::ostringstream& out, const RunResult& run) {
+  reporter.report(run);
+  std::string text = out.str();
+  // Normalise what changes between releases.
+  for (std::size_t at; (at = text.find(kVersion)) != std::string::npos;)
+    text.replace(at, std::string(kVersion).size(), "VERSION");
+  return text;
+}
+
+void expect_golden(const std::string& name, const std::string& text) {
+  const std::string path = std::string(GOLDEN_DIR) + "/" + name;
+  if (std::getenv("GRADFUZZ_UPDATE_GOLDEN")) {
+    std::ofstream(path) << text;
+    GTEST_SKIP() << "rewrote " << path;
+  }
+  std::ifstream in(path);
+  ASSERT_TRUE(in) << "missing golden file " << path << " (run with GRADFUZZ_UPDATE_GOLDEN=1)";
+  std::stringstream golden;
+  golden << in.rdbuf();
+  EXPECT_EQ(text, golden.str()) << "output differs from " << path;
+}
+
+TEST(Reporters, ConsoleMatchesGolden) {
+  std::ostringstream out;
+  expect_golden("console.txt", render(ConsoleReporter(out, {}), out, checks::sample_run()));
+}
+
+TEST(Reporters, JsonMatchesGolden) {
+  std::ostringstream out;
+  expect_golden("report.json", render(JsonReporter(out), out, checks::sample_run()));
+}
+
+TEST(Reporters, JunitMatchesGolden) {
+  std::ostringstream out;
+  expect_golden("report.xml", render(JunitReporter(out), out, checks::sample_run()));
+}
+
+TEST(Reporters, MarkdownMatchesGolden) {
+  std::ostringstream out;
+  expect_golden("report.md", render(MarkdownReporter(out), out, checks::sample_run()));
+}
+
+TEST(Reporters, HtmlMatchesGolden) {
+  std::ostringstream out;
+  expect_golden("report.html", render(HtmlReporter(out), out, checks::sample_run()));
+}
+
+TEST(Reporters, QuietConsoleIsTheVerdictAlone) {
+  std::ostringstream out;
+  ConsoleReporter(out, {true}).report(checks::sample_run());
+  EXPECT_EQ(
+      out.str(),
+      "gradfuzz check: FAILED: no_inv_m has a wrong gradient [missing_inv_m], found at case 3\n");
+}
+
+TEST(Reporters, JsonReadsBackToTheSameResults) {
+  const RunResult run = checks::sample_run();
+  std::ostringstream first;
+  JsonReporter(first).report(run);
+  std::istringstream in(first.str());
+  const RunResult again = read_results(in, "sample.json");
+  EXPECT_EQ(again.passed(), run.passed());
+  ASSERT_EQ(again.campaigns.size(), 1u);
+  ASSERT_TRUE(again.campaigns[0].failure);
+  EXPECT_EQ(again.campaigns[0].failure->shrunk.diagnosis->id, "missing_inv_m");
+  EXPECT_EQ(again.campaigns[0].failure->shrunk.checks[0].convergence.size(), 3u);
+  std::ostringstream second;
+  JsonReporter(second).report(again);
+  EXPECT_EQ(first.str(), second.str());
+}
+
+TEST(Reporters, NonFiniteNumbersAreWrittenAsStrings) {
+  RunResult run = checks::sample_run();
+  run.campaigns[0].failure->shrunk.checks[0].claimed(0, 0) = std::nan("");
+  run.campaigns[0].failure->shrunk.checks[0].numeric(0, 0) = -HUGE_VAL;
+  std::ostringstream out;
+  JsonReporter(out).report(run);
+  EXPECT_NE(out.str().find("\"NaN\""), std::string::npos);
+  EXPECT_NE(out.str().find("\"-Infinity\""), std::string::npos);
+  std::istringstream in(out.str());
+  const RunResult again = read_results(in, "x.json");
+  EXPECT_TRUE(std::isnan(again.campaigns[0].failure->shrunk.checks[0].claimed(0, 0)));
+}
+
+TEST(Reporters, MalformedResultsFilesAreRefusedWithTheirName) {
+  std::istringstream not_json("{ nope");
+  EXPECT_THROW(
+      {
+        try {
+          read_results(not_json, "a.json");
+        } catch (const std::invalid_argument& e) {
+          EXPECT_NE(std::string(e.what()).find("a.json: not JSON"), std::string::npos);
+          throw;
+        }
+      },
+      std::invalid_argument);
+  std::istringstream other("{\"tool\": \"other\"}");
+  EXPECT_THROW(read_results(other, "b.json"), std::invalid_argument);
+  std::istringstream truncated(
+      "{\"tool\": \"gradfuzz\", \"schema_version\": 1, \"command\": \"check\"}");
+  EXPECT_THROW(read_results(truncated, "c.json"), std::invalid_argument);
+}
+
+TEST(Reporters, MergingShardsKeepsEveryCampaign) {
+  RunResult a = checks::sample_run(), b = checks::sample_run();
+  b.campaigns[0].shard = {1, 2};
+  const RunResult all = merge_results({a, b});
+  EXPECT_EQ(all.campaigns.size(), 2u);
+  EXPECT_EQ(all.cases.size(), 2u);
+  EXPECT_EQ(all.command, "merge");
+  EXPECT_FALSE(all.passed());
+}
+
+TEST(XmlWriter, EscapesMarkupAndReplacesForbiddenCharacters) {
+  using detail::XmlWriter;
+  EXPECT_EQ(XmlWriter::escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
+  EXPECT_EQ(XmlWriter::escape("x\x01y\x1fz"), "x\xEF\xBF\xBDy\xEF\xBF\xBDz");
+  EXPECT_EQ(XmlWriter::escape("tab\tnl\ncr\r"), "tab\tnl\ncr\r");
+  EXPECT_EQ(XmlWriter::escape("bad \xC3 utf8"), "bad \xEF\xBF\xBD utf8");
+  EXPECT_EQ(XmlWriter::escape("ok \xC3\xA9"), "ok \xC3\xA9");
+  EXPECT_EQ(XmlWriter::escape("]]>"), "]]&gt;");
+}
+
+}  // namespace
+}  // namespace gradfuzz

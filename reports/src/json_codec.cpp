@@ -1,0 +1,393 @@
+#include "json_codec.hpp"
+
+#include <cmath>
+#include <limits>
+#include <map>
+#include <stdexcept>
+
+#include "gradfuzz/recipe.hpp"
+#include "gradfuzz/version.hpp"
+
+namespace gradfuzz::detail {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// JSON has no NaN or infinity: they are written as strings, a policy SCHEMA.md states.
+json number(double x) {
+  if (std::isnan(x)) return "NaN";
+  if (std::isinf(x)) return x > 0 ? "Infinity" : "-Infinity";
+  return x;
+}
+
+double read_number(const json& j, const char* field) {
+  if (j.is_number()) return j.get<double>();
+  if (j.is_string()) {
+    const auto s = j.get<std::string>();
+    if (s == "NaN") return std::numeric_limits<double>::quiet_NaN();
+    if (s == "Infinity") return std::numeric_limits<double>::infinity();
+    if (s == "-Infinity") return -std::numeric_limits<double>::infinity();
+  }
+  throw std::invalid_argument(std::string("'") + field + "' is not a number");
+}
+
+const json& need(const json& j, const char* field) {
+  if (!j.is_object() || !j.contains(field))
+    throw std::invalid_argument(std::string("missing field '") + field + "'");
+  return j.at(field);
+}
+
+json matrix(const arma::mat& M) {
+  if (M.n_elem > kMaxMatrixEntries) return nullptr;
+  json rows = json::array();
+  for (arma::uword i = 0; i < M.n_rows; ++i) {
+    json row = json::array();
+    for (arma::uword j = 0; j < M.n_cols; ++j) row.push_back(number(M(i, j)));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+arma::mat read_matrix(const json& j, Shape shape, const char* field) {
+  if (j.is_null()) return arma::mat();
+  if (!j.is_array() || j.size() != shape.rows)
+    throw std::invalid_argument(std::string("'") + field + "' is not a " + to_string(shape) +
+                                " matrix");
+  arma::mat M(shape.rows, shape.cols);
+  for (arma::uword i = 0; i < shape.rows; ++i) {
+    if (!j[i].is_array() || j[i].size() != shape.cols)
+      throw std::invalid_argument(std::string("'") + field + "' row " + std::to_string(i) +
+                                  " has the wrong length");
+    for (arma::uword c = 0; c < shape.cols; ++c) M(i, c) = read_number(j[i][c], field);
+  }
+  return M;
+}
+
+json shape_json(Shape s) {
+  return {s.rows, s.cols};
+}
+Shape read_shape(const json& j) {
+  return {j.at(0).get<arma::uword>(), j.at(1).get<arma::uword>()};
+}
+
+json case_json(const Case& c) {
+  json layers = json::array(), activations = json::array(), shapes = json::object();
+  for (auto n : c.spec.sizes) layers.push_back(n);
+  for (auto a : c.spec.activations) activations.push_back(std::string(to_string(a)));
+  for (int l = 1; l <= c.depth(); ++l) {
+    shapes["W" + std::to_string(l)] = {c.W_of(l).n_rows, c.W_of(l).n_cols};
+    shapes["b" + std::to_string(l)] = {c.b_of(l).n_rows, c.b_of(l).n_cols};
+  }
+  shapes["X"] = {c.X.n_rows, c.X.n_cols};
+  shapes["Y"] = {c.Y.n_rows, c.Y.n_cols};
+  return {{"spec",
+           {{"layers", layers},
+            {"activations", activations},
+            {"loss", std::string(to_string(c.spec.loss))},
+            {"lambda", number(c.spec.lambda)},
+            {"leaky_slope", number(c.spec.leaky_slope)},
+            {"m", c.m()}}},
+          {"shapes", shapes},
+          {"replay", c.replay}};
+}
+
+Case read_case(const json& j) {
+  const std::string replay = need(j, "replay").get<std::string>();
+  if (replay.empty()) throw std::invalid_argument("a case has no replay string to recreate it");
+  return make_case(parse_recipe(replay));
+}
+
+json diagnosis_json(const std::optional<Diagnosis>& d) {
+  if (!d) return nullptr;
+  return {{"id", d->id},
+          {"message", d->message},
+          {"mutant", d->mutant ? json(*d->mutant) : json(nullptr)},
+          {"layer", d->layer ? json(*d->layer) : json(nullptr)}};
+}
+
+std::optional<Diagnosis> read_diagnosis(const json& j) {
+  if (j.is_null()) return std::nullopt;
+  Diagnosis d{need(j, "id").get<std::string>(), need(j, "message").get<std::string>(), {}, {}};
+  if (j.contains("mutant") && !j["mutant"].is_null()) d.mutant = j["mutant"].get<std::string>();
+  if (j.contains("layer") && !j["layer"].is_null()) d.layer = j["layer"].get<int>();
+  return d;
+}
+
+json entry_json(const EntryError& e) {
+  return {{"row", e.row},
+          {"col", e.col},
+          {"claimed", number(e.claimed)},
+          {"numeric", number(e.numeric)},
+          {"abs_error", number(e.abs_error)},
+          {"rel_error", number(e.rel_error)},
+          {"at_kink", e.at_kink}};
+}
+
+EntryError read_entry(const json& j) {
+  return {need(j, "row").get<arma::uword>(),
+          need(j, "col").get<arma::uword>(),
+          read_number(need(j, "claimed"), "claimed"),
+          read_number(need(j, "numeric"), "numeric"),
+          read_number(need(j, "abs_error"), "abs_error"),
+          read_number(need(j, "rel_error"), "rel_error"),
+          need(j, "at_kink").get<bool>()};
+}
+
+json check_json(const QuantityCheck& q) {
+  json convergence = json::array();
+  for (const auto& p : q.convergence)
+    convergence.push_back({number(p.step), number(p.estimate), number(p.error)});
+  return {{"quantity", q.quantity.name()},
+          {"passed", q.passed},
+          {"expected_convention", std::string(to_string(q.expected))},
+          {"convention_matched", q.matched ? std::string(to_string(*q.matched)) : "none"},
+          {"rel_diff", number(q.rel_diff)},
+          {"claimed_shape", shape_json(q.claimed_shape)},
+          {"expected_shape", shape_json(q.expected_shape)},
+          {"non_finite", q.non_finite},
+          {"failing_entries", q.failing_entries},
+          {"kink_entries", q.kink_entries},
+          {"kink_unverified", q.kink_unverified},
+          {"worst", entry_json(q.worst)},
+          {"claimed", matrix(q.claimed)},
+          {"numeric", matrix(q.numeric)},
+          {"convergence", convergence}};
+}
+
+QuantityCheck read_check(const json& j) {
+  QuantityCheck q;
+  const auto name = need(j, "quantity").get<std::string>();
+  const auto quantity = parse_quantity(name);
+  if (!quantity) throw std::invalid_argument("unknown quantity '" + name + "'");
+  q.quantity = *quantity;
+  q.passed = need(j, "passed").get<bool>();
+  q.expected =
+      find_convention(need(j, "expected_convention").get<std::string>()).value_or(Convention::mean);
+  q.matched = find_convention(need(j, "convention_matched").get<std::string>());
+  q.rel_diff = read_number(need(j, "rel_diff"), "rel_diff");
+  q.claimed_shape = read_shape(need(j, "claimed_shape"));
+  q.expected_shape = read_shape(need(j, "expected_shape"));
+  q.non_finite = need(j, "non_finite").get<bool>();
+  q.failing_entries = need(j, "failing_entries").get<arma::uword>();
+  q.kink_entries = need(j, "kink_entries").get<arma::uword>();
+  q.kink_unverified = need(j, "kink_unverified").get<arma::uword>();
+  q.worst = read_entry(need(j, "worst"));
+  q.claimed = read_matrix(need(j, "claimed"), q.claimed_shape, "claimed");
+  q.numeric = read_matrix(need(j, "numeric"), q.expected_shape, "numeric");
+  for (const json& p : need(j, "convergence"))
+    q.convergence.push_back({read_number(p.at(0), "step"), read_number(p.at(1), "estimate"),
+                             read_number(p.at(2), "error")});
+  return q;
+}
+
+json case_result_json(const CaseResult& r) {
+  json checks = json::array();
+  for (const auto& q : r.checks) checks.push_back(check_json(q));
+  return {{"source", r.source},
+          {"scheme", std::string(to_string(r.scheme))},
+          {"case", case_json(r.c)},
+          {"passed", r.passed()},
+          {"source_error", r.source_error ? json(*r.source_error) : json(nullptr)},
+          {"diagnosis", diagnosis_json(r.diagnosis)},
+          {"checks", checks}};
+}
+
+CaseResult read_case_result(const json& j) {
+  CaseResult r;
+  r.c = read_case(need(j, "case"));
+  r.source = need(j, "source").get<std::string>();
+  r.scheme = find_scheme(need(j, "scheme").get<std::string>()).value_or(Scheme::central);
+  if (!need(j, "source_error").is_null()) r.source_error = j["source_error"].get<std::string>();
+  r.diagnosis = read_diagnosis(need(j, "diagnosis"));
+  for (const json& q : need(j, "checks")) r.checks.push_back(read_check(q));
+  return r;
+}
+
+json campaign_json(const CampaignResult& c) {
+  json quantities = json::array();
+  for (const auto& q : c.quantities)
+    quantities.push_back({{"name", q.name},
+                          {"cases", q.cases},
+                          {"max_rel_diff", number(q.max_rel_diff)},
+                          {"failures", q.failures}});
+  json failure = nullptr;
+  if (c.failure)
+    failure = {{"case_number", c.failure->case_number},
+               {"found", case_result_json(c.failure->found)},
+               {"shrunk", case_result_json(c.failure->shrunk)},
+               {"shrink_steps", c.failure->shrink_steps},
+               {"shrink_checks", c.failure->shrink_checks}};
+  return {{"source", c.source},
+          {"seed", c.seed},
+          {"shard", {c.shard.index + 1, c.shard.count}},
+          {"cases_planned", c.cases_planned},
+          {"cases_run", c.cases_run},
+          {"kink_entries", c.kink_entries},
+          {"kink_unverified", c.kink_unverified},
+          {"passed", c.passed()},
+          {"quantities", quantities},
+          {"failure", failure},
+          {"misbehaviour", c.misbehaviour ? json(*c.misbehaviour) : json(nullptr)}};
+}
+
+CampaignResult read_campaign(const json& j) {
+  CampaignResult c;
+  c.source = need(j, "source").get<std::string>();
+  c.seed = need(j, "seed").get<std::uint64_t>();
+  const json& shard = need(j, "shard");
+  c.shard = {shard.at(0).get<std::size_t>() - 1, shard.at(1).get<std::size_t>()};
+  c.cases_planned = need(j, "cases_planned").get<std::size_t>();
+  c.cases_run = need(j, "cases_run").get<std::size_t>();
+  c.kink_entries = need(j, "kink_entries").get<arma::uword>();
+  c.kink_unverified = need(j, "kink_unverified").get<arma::uword>();
+  for (const json& q : need(j, "quantities"))
+    c.quantities.push_back({need(q, "name").get<std::string>(), need(q, "cases").get<std::size_t>(),
+                            read_number(need(q, "max_rel_diff"), "max_rel_diff"),
+                            need(q, "failures").get<std::size_t>()});
+  const json& f = need(j, "failure");
+  if (!f.is_null())
+    c.failure =
+        Failure{need(f, "case_number").get<std::size_t>(), read_case_result(need(f, "found")),
+                read_case_result(need(f, "shrunk")), need(f, "shrink_steps").get<std::size_t>(),
+                need(f, "shrink_checks").get<std::size_t>()};
+  if (!need(j, "misbehaviour").is_null()) c.misbehaviour = j["misbehaviour"].get<std::string>();
+  return c;
+}
+
+// The contract's summary views: one entry per checked quantity, one per failing quantity.
+json summary_checks(const RunResult& run) {
+  std::map<Quantity, json> checks;
+  auto merge = [&](const std::string& name, std::size_t cases, double rel, std::size_t failures) {
+    json& c = checks[*parse_quantity(name)];
+    if (c.is_null()) c = {{"name", name}, {"cases", 0}, {"failures", 0}, {"max_rel_error", 0.0}};
+    c["cases"] = c["cases"].get<std::size_t>() + cases;
+    c["failures"] = c["failures"].get<std::size_t>() + failures;
+    if (std::isnan(rel) ||
+        (c["max_rel_error"].is_number() && rel > c["max_rel_error"].get<double>()))
+      c["max_rel_error"] = number(rel);
+  };
+  for (const auto& r : run.cases)
+    for (const auto& q : r.checks) merge(q.quantity.name(), 1, q.rel_diff, q.passed ? 0 : 1);
+  for (const auto& c : run.campaigns)
+    for (const auto& q : c.quantities) merge(q.name, q.cases, q.max_rel_diff, q.failures);
+  // The convention a quantity matched: that of its failing check, if one failed.
+  std::map<Quantity, std::string> matched;
+  auto note = [&](const CaseResult& r) {
+    for (const auto& q : r.checks)
+      if (!q.passed) matched[q.quantity] = q.matched ? std::string(to_string(*q.matched)) : "none";
+  };
+  for (const auto& r : run.cases) note(r);
+  for (const auto& c : run.campaigns)
+    if (c.failure) note(c.failure->shrunk);
+  json out = json::array();
+  for (auto& [q, c] : checks) {
+    const bool passed = c["failures"].get<std::size_t>() == 0;
+    c["passed"] = passed;
+    c["convention_matched"] =
+        matched.contains(q)
+            ? matched[q]
+            : std::string(to_string(q.is_parameter() ? Convention::mean : Convention::sum));
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string replay_command(const RunResult& run, const Case& c) {
+  return "gradfuzz replay '" + c.replay + "'" +
+         (run.source_args.empty() ? "" : " " + run.source_args);
+}
+
+json summary_failures(const RunResult& run) {
+  json out = json::array();
+  auto add = [&](const CaseResult& found, const CaseResult& shrunk) {
+    auto one = [&](const QuantityCheck* q) {
+      json f = {{"source", shrunk.source},
+                {"case", case_json(found.c)},
+                {"shrunk", case_json(shrunk.c)},
+                {"quantity", q ? json(q->quantity.name()) : json(nullptr)},
+                {"entries", json::array()},
+                {"diagnosis", diagnosis_json(shrunk.diagnosis)},
+                {"replay_command", replay_command(run, shrunk.c)}};
+      if (q && q->shape_ok())
+        for (arma::uword c = 0; c < q->claimed.n_cols; ++c)
+          for (arma::uword r = 0; r < q->claimed.n_rows && f["entries"].size() < 1000; ++r) {
+            const double g = q->claimed(r, c), n = q->numeric(r, c);
+            const double scale = std::max(std::abs(g), std::abs(n));
+            f["entries"].push_back(
+                {{"row", r},
+                 {"col", c},
+                 {"claimed", number(g)},
+                 {"numeric", number(n)},
+                 {"abs_error", number(std::abs(g - n))},
+                 {"rel_error", number(scale > 0 ? std::abs(g - n) / scale : 0.0)}});
+          }
+      if (shrunk.source_error) f["source_error"] = *shrunk.source_error;
+      out.push_back(f);
+    };
+    const auto bad = shrunk.failures();
+    if (bad.empty()) one(nullptr);
+    for (const QuantityCheck* q : bad) one(q);
+  };
+  for (const auto& r : run.cases)
+    if (!r.passed()) add(r, r);
+  for (const auto& c : run.campaigns)
+    if (c.failure) add(c.failure->found, c.failure->shrunk);
+  return out;
+}
+
+}  // namespace
+
+json to_json(const RunResult& run) {
+  json cases = json::array(), campaigns = json::array(), mutants = json::array();
+  for (const auto& r : run.cases) cases.push_back(case_result_json(r));
+  for (const auto& c : run.campaigns) campaigns.push_back(campaign_json(c));
+  for (const auto& m : run.mutants) {
+    json entry = {
+        {"name", m.name},
+        {"expected_diagnosis", m.expected_diagnosis},
+        {"description", m.description},
+        {"caught", m.caught()},
+        {"diagnosed_as_expected", m.diagnosed_as_expected()},
+        {"cases_to_catch", m.caught() ? json(m.campaign.failure->case_number) : json(nullptr)},
+        {"diagnosis",
+         m.caught() ? diagnosis_json(m.campaign.failure->shrunk.diagnosis) : json(nullptr)},
+        {"campaign", campaign_json(m.campaign)}};
+    mutants.push_back(entry);
+  }
+  return {{"tool", "gradfuzz"},
+          {"version", kVersion},
+          {"schema_version", kSchemaVersion},
+          {"command", run.command},
+          {"source_args", run.source_args},
+          {"seed", run.seed},
+          {"passed", run.passed()},
+          {"misbehaved", run.misbehaved()},
+          {"cases_run", run.cases_run()},
+          {"kink_entries", run.kink_entries()},
+          {"checks", summary_checks(run)},
+          {"failures", summary_failures(run)},
+          {"cases", cases},
+          {"campaigns", campaigns},
+          {"mutants", mutants}};
+}
+
+RunResult run_from_json(const json& j) {
+  if (need(j, "tool") != "gradfuzz") throw std::invalid_argument("not a gradfuzz results file");
+  const int version = need(j, "schema_version").get<int>();
+  if (version != kSchemaVersion)
+    throw std::invalid_argument("schema_version " + std::to_string(version) +
+                                " (this gradfuzz reads " + std::to_string(kSchemaVersion) + ")");
+  RunResult run;
+  run.command = need(j, "command").get<std::string>();
+  run.source_args = need(j, "source_args").get<std::string>();
+  run.seed = need(j, "seed").get<std::uint64_t>();
+  for (const json& c : need(j, "cases")) run.cases.push_back(read_case_result(c));
+  for (const json& c : need(j, "campaigns")) run.campaigns.push_back(read_campaign(c));
+  for (const json& m : need(j, "mutants"))
+    run.mutants.push_back(
+        {need(m, "name").get<std::string>(), need(m, "expected_diagnosis").get<std::string>(),
+         need(m, "description").get<std::string>(), read_campaign(need(m, "campaign"))});
+  return run;
+}
+
+}  // namespace gradfuzz::detail

@@ -1,0 +1,100 @@
+#include "gradfuzz/reports/markdown_reporter.hpp"
+
+#include "text.hpp"
+
+namespace gradfuzz {
+namespace {
+
+// Table cells may not hold '|' or line breaks.
+std::string cell(std::string s) {
+  std::string out;
+  for (char ch : s) {
+    if (ch == '|')
+      out += "\\|";
+    else if (ch == '\n')
+      out += ' ';
+    else
+      out += ch;
+  }
+  return out;
+}
+
+void failure_section(std::ostream& out, const RunResult& run, const CaseResult& shrunk,
+                     const std::string& heading) {
+  out << "### " << heading << "\n\n";
+  if (shrunk.diagnosis)
+    out << "**Diagnosis `" << shrunk.diagnosis->id << "`:** " << shrunk.diagnosis->message
+        << "\n\n";
+  if (shrunk.source_error)
+    out << "The code under test failed: `" << cell(*shrunk.source_error) << "`\n\n";
+  out << "Smallest failing case: " << detail::describe(shrunk.c) << "\n\n";
+  if (!shrunk.failures().empty()) {
+    out << "| quantity | entry | claimed | numeric | abs. error | rel. error | convention |\n"
+        << "|---|---|---:|---:|---:|---:|---|\n";
+    for (const QuantityCheck* q : shrunk.failures()) {
+      if (!q->shape_ok()) {
+        out << "| " << q->quantity.name() << " | shape " << to_string(q->claimed_shape)
+            << ", expected " << to_string(q->expected_shape) << " | | | | | |\n";
+        continue;
+      }
+      out << "| " << q->quantity.name() << " | " << detail::entry_name(q->worst) << " | "
+          << detail::format("%.6g", q->worst.claimed) << " | "
+          << detail::format("%.6g", q->worst.numeric) << " | "
+          << detail::format("%.2e", q->worst.abs_error) << " | "
+          << detail::format("%.2e", q->worst.rel_error) << " | expected " << to_string(q->expected)
+          << ", matches " << (q->matched ? std::string(to_string(*q->matched)) : "neither")
+          << " |\n";
+    }
+    out << '\n';
+  }
+  out << "Replay:\n\n```sh\n" << detail::replay_command(run, shrunk.c) << "\n```\n\n";
+}
+
+}  // namespace
+
+void MarkdownReporter::report(const RunResult& run) {
+  out_ << "## " << (run.passed() ? "✅ " : "❌ ") << cell(detail::verdict(run)) << "\n\n";
+  for (const CampaignResult& c : run.campaigns) {
+    out_ << "Campaign against **" << cell(c.source) << "**: seed " << c.seed;
+    if (c.shard.count > 1) out_ << ", shard " << c.shard.index + 1 << "/" << c.shard.count;
+    out_ << ", " << c.cases_run << " of " << c.cases_planned << " cases run, " << c.kink_entries
+         << " entries at relu kinks.\n\n";
+    if (c.misbehaviour)
+      out_ << "**The code under test misbehaved:** " << cell(*c.misbehaviour) << "\n\n";
+    if (c.failure)
+      failure_section(out_, run, c.failure->shrunk,
+                      "Failure at case " + std::to_string(c.failure->case_number) + ", shrunk in " +
+                          std::to_string(c.failure->shrink_steps) + " steps");
+    if (!c.quantities.empty()) {
+      out_ << "| quantity | cases | worst rel. difference | failures |\n|---|---:|---:|---:|\n";
+      for (const QuantitySummary& q : c.quantities)
+        out_ << "| " << q.name << " | " << q.cases << " | "
+             << detail::format("%.2e", q.max_rel_diff) << " | " << q.failures << " |\n";
+      out_ << '\n';
+    }
+  }
+  std::size_t index = 0;
+  for (const CaseResult& r : run.cases) {
+    ++index;
+    if (!r.passed())
+      failure_section(out_, run, r,
+                      "Case " + std::to_string(index) + " failed (" +
+                          std::string(to_string(r.scheme)) + " differences)");
+  }
+  if (!run.cases.empty()) {
+    std::size_t passed = 0;
+    for (const auto& r : run.cases) passed += r.passed() ? 1 : 0;
+    out_ << passed << " of " << run.cases.size() << " single cases passed.\n\n";
+  }
+  if (!run.mutants.empty()) {
+    out_ << "| mutant | caught at case | diagnosis | expected |\n|---|---:|---|---|\n";
+    for (const MutantOutcome& m : run.mutants)
+      out_ << "| " << m.name << " | "
+           << (m.caught() ? std::to_string(m.campaign.failure->case_number) : "not caught") << " | "
+           << (m.caught() ? m.diagnosis_id() : "") << " | " << m.expected_diagnosis
+           << (m.diagnosed_as_expected() ? " ✅" : " ❌") << " |\n";
+    out_ << '\n';
+  }
+}
+
+}  // namespace gradfuzz

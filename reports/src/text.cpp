@@ -1,0 +1,49 @@
+#include "text.hpp"
+
+#include <cstdio>
+
+namespace gradfuzz::detail {
+
+std::string format(const char* pattern, double value) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, pattern, value);
+  return buffer;
+}
+
+std::string describe(const Case& c) {
+  return c.spec.describe() + ", m=" + std::to_string(c.m());
+}
+
+std::string replay_command(const RunResult& run, const Case& c) {
+  return "gradfuzz replay '" + c.replay + "'" +
+         (run.source_args.empty() ? "" : " " + run.source_args);
+}
+
+std::string entry_name(const EntryError& e) {
+  return "(" + std::to_string(e.row) + "," + std::to_string(e.col) + ")";
+}
+
+std::string verdict(const RunResult& run) {
+  std::string line = "gradfuzz " + run.command + ": ";
+  if (run.misbehaved()) return line + "ERROR: the code under test misbehaved";
+  if (run.passed())
+    return line + "PASSED, " + std::to_string(run.cases_run()) + " case(s) checked, " +
+           std::to_string(run.kink_entries()) + " entries at relu kinks";
+  for (const auto& c : run.campaigns)
+    if (c.failure) {
+      const auto& d = c.failure->shrunk.diagnosis;
+      return line + "FAILED: " + c.source + " has a wrong gradient" +
+             (d ? " [" + d->id + "]" : "") + ", found at case " +
+             std::to_string(c.failure->case_number);
+    }
+  std::size_t failed = 0;
+  for (const auto& c : run.cases) failed += c.passed() ? 0 : 1;
+  std::size_t missed = 0;
+  for (const auto& m : run.mutants) missed += m.diagnosed_as_expected() ? 0 : 1;
+  return line + "FAILED: " + std::to_string(failed) + " case(s) failed" +
+         (run.mutants.empty()
+              ? ""
+              : ", " + std::to_string(missed) + " mutant(s) not caught or misdiagnosed");
+}
+
+}  // namespace gradfuzz::detail
