@@ -41,20 +41,6 @@ std::string format(const char* pattern, double value) {
   return buffer;
 }
 
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  std::string item;
-  for (char ch : text + ",") {
-    if (ch == ',') {
-      if (!item.empty()) out.push_back(item);
-      item.clear();
-    } else if (ch != ' ') {
-      item += ch;
-    }
-  }
-  return out;
-}
-
 template <class T>
 T read_number(const std::string& option, const std::string& text) {
   std::size_t used = 0;

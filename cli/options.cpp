@@ -18,20 +18,6 @@ namespace po = boost::program_options;
 namespace gradfuzz::cli {
 namespace {
 
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  std::string item;
-  for (char ch : text + ",") {
-    if (ch == ',') {
-      if (!item.empty()) out.push_back(item);
-      item.clear();
-    } else if (ch != ' ') {
-      item += ch;
-    }
-  }
-  return out;
-}
-
 template <class T>
 T number(const std::string& option, const std::string& text, const char* what) {
   T value{};
@@ -55,6 +41,20 @@ std::vector<Activation> activations(const std::string& option, const std::string
 }
 
 }  // namespace
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::string item;
+  for (char ch : text + ",") {
+    if (ch == ',') {
+      if (!item.empty()) out.push_back(item);
+      item.clear();
+    } else if (ch != ' ') {
+      item += ch;
+    }
+  }
+  return out;
+}
 
 void add_campaign_options(po::options_description& d, CampaignArgs& a) {
   d.add_options()("cases", po::value(&a.cases)->default_value(a.cases), "number of cases to draw")(

@@ -20,6 +20,9 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// "relu, tanh,sigmoid" -> {"relu", "tanh", "sigmoid"}: the comma lists options take.
+std::vector<std::string> split_list(const std::string& text);
+
 struct CampaignArgs {
   std::size_t cases = 100;
   std::string seed = "random";
