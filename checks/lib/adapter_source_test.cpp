@@ -122,6 +122,23 @@ INSTANTIATE_TEST_SUITE_P(
                               "intermediates"}),
     [](const ::testing::TestParamInfo<Variant>& param) { return std::string(param.param.name); });
 
+// Cases where a correct float32 NumPy implementation's own forward-pass rounding (logits in the
+// hundreds, relu inputs rounded across 0) moved its gradients by ~1e-4: they failed before the
+// rounding model bounded the forward pass (lib/src/rounding.cpp) and must pass.
+TEST(AdapterSource, Float32ForwardRoundingIsNoFinding) {
+  AdapterSource source(test_adapter("correct.py --dtype float32"), options());
+  for (const char* replay :
+       {"v1;sizes=19,22,10,7,27;act=linear,leaky_relu,tanh,relu;loss=mse;lambda=0;slope=0.1;m=38;"
+        "seed=16317803160391682317;scale=1;values=grid;labels=hard",
+        "v1;sizes=25,26,13,27,18,25;act=tanh,relu,tanh,sigmoid,sigmoid;loss=bce;lambda=0;"
+        "slope=0.01;m=20;seed=3872614119859313758;scale=6;values=continuous;labels=hard",
+        "v1;sizes=1,17,13,12,25;act=linear,tanh,linear,tanh;loss=mse;lambda=0;slope=0.01;m=3;"
+        "seed=17135354072317655236;scale=6;values=continuous;labels=hard"}) {
+    const CaseResult r = check_case(make_case(parse_recipe(replay)), source);
+    EXPECT_TRUE(r.passed()) << replay << "\n" << (r.diagnosis ? r.diagnosis->message : "");
+  }
+}
+
 TEST(AdapterSource, IntermediatesAreCheckedWhenDeclared) {
   AdapterSource source(test_adapter("correct.py --intermediates"), options());
   const CaseResult r = check_case(course_case(), source);

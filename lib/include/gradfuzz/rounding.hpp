@@ -1,8 +1,10 @@
 #pragma once
 // How far rounding can move a correct implementation's gradients: a first-order running
-// error bound. Backprop is run on absolute values, starting from the size of the terms the
-// output delta is computed from (|A<L>| + |Y|, where A<L> - Y cancels for a good fit), so each
-// entry's bound is the magnitude of what it sums, cancellations included. Multiplied by the
+// error bound. The forward pass is bounded first (how far the code's own Z<l>, A<l> may be
+// from the exact ones: large logits in float32 move a softmax visibly), then backprop is run on
+// absolute values, starting from the size of the terms the output delta is computed from
+// (A<L>'s error, |A<L>| + |Y|, where A<L> - Y cancels for a good fit), so each entry's bound is
+// the magnitude of what it sums, cancellations included. Multiplied by the
 // code's machine epsilon (and a count of ulps) it is the absolute error a correct
 // implementation may show; finite differences cannot tell anything smaller apart.
 
