@@ -39,16 +39,16 @@ std::unique_ptr<DifferenceScheme> make_scheme(Scheme s, double relative_step) {
   constexpr double eps = std::numeric_limits<double>::epsilon();
   switch (s) {
     case Scheme::forward:
-      return std::make_unique<detail::ForwardDifference>(relative_step ? relative_step
-                                                                       : std::sqrt(eps));
+      return std::make_unique<detail::ForwardDifference>(relative_step != 0 ? relative_step
+                                                                            : std::sqrt(eps));
     case Scheme::central:
-      return std::make_unique<detail::CentralDifference>(relative_step ? relative_step
-                                                                       : std::cbrt(eps));
+      return std::make_unique<detail::CentralDifference>(relative_step != 0 ? relative_step
+                                                                            : std::cbrt(eps));
     case Scheme::five_point:
-      return std::make_unique<detail::FivePoint>(relative_step ? relative_step
-                                                               : std::pow(eps, 0.2));
+      return std::make_unique<detail::FivePoint>(relative_step != 0 ? relative_step
+                                                                    : std::pow(eps, 0.2));
     case Scheme::complex_step:
-      return std::make_unique<detail::ComplexStep>(relative_step ? relative_step : 1e-20);
+      return std::make_unique<detail::ComplexStep>(relative_step != 0 ? relative_step : 1e-20);
   }
   throw std::logic_error("make_scheme: unhandled scheme");
 }
