@@ -93,6 +93,7 @@ CampaignResult fuzz(GradientSource& source, const CampaignOptions& options,
       ++result.cases_run;
       result.kink_entries += r.kink_entries();
       result.kink_unverified += r.kink_unverified();
+      result.borderline_settled += r.borderline_settled();
       tally(summary, r);
       if (progress) progress(result.cases_run, result.cases_planned);
       if (!r.passed()) {

@@ -1,5 +1,9 @@
 #include "gradfuzz/check.hpp"
 
+#include <algorithm>
+#include <cmath>
+
+#include "gradfuzz/convergence_verdict.hpp"
 #include "gradfuzz/diagnose.hpp"
 #include "gradfuzz/rounding.hpp"
 
@@ -14,6 +18,7 @@ void as_written(QuantityCheck& check, Shape written) {
   check.passed = false;
   check.matched.reset();
   check.failing_entries = check.kink_entries = check.kink_unverified = 0;
+  check.borderline_settled = 0;
   check.worst = {};
   check.rel_diff = 0;
 }
@@ -30,6 +35,12 @@ bool CaseResult::passed() const {
 arma::uword CaseResult::kink_entries() const {
   arma::uword total = 0;
   for (const auto& check : checks) total += check.kink_entries;
+  return total;
+}
+
+arma::uword CaseResult::borderline_settled() const {
+  arma::uword total = 0;
+  for (const auto& check : checks) total += check.borderline_settled;
   return total;
 }
 
@@ -50,9 +61,15 @@ void explain_failure(CaseResult& result, const SourceInfo& info, const Tolerance
   const double m = static_cast<double>(result.c.m());
   for (QuantityCheck& check : result.checks) {
     if (check.passed || !check.shape_ok() || check.non_finite) continue;
+    if (check.worst.at_kink) continue;  // across a kink no step sequence converges
     const double to_mean = check.expected == Convention::sum ? 1 / m : 1.0;
-    check.convergence = convergence(result.c, check.quantity, check.worst.row, check.worst.col,
-                                    check.worst.claimed * to_mean);
+    const double scale = std::max(std::abs(check.worst.claimed), std::abs(check.worst.numeric));
+    ConvergenceStudy study =
+        study_convergence(result.c, check.quantity, check.worst.row, check.worst.col,
+                          check.worst.claimed * to_mean, tolerance.rtol * scale * to_mean);
+    check.convergence = std::move(study.points);
+    check.convergence_order = study.order;
+    check.convergence_verdict = study.verdict;
   }
   result.diagnosis = diagnose(result, info, tolerance);
 }
@@ -89,8 +106,14 @@ CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions&
     const Convention expected = q.is_parameter() ? info.convention : Convention::sum;
     // Intermediates' magnitudes are per example; compare() wants the mean convention's.
     const arma::mat magnitude_mean = q.is_parameter() ? magnitude.at(q) : magnitude.at(q) / m;
-    QuantityCheck check =
-        compare(q, claimed.at(q), numeric.at(q), magnitude_mean, c.m(), expected, tolerance);
+    // Borderline entries get the convergence-rate verdict: settled only when it converges.
+    const BorderlineJudge settle = [&c, q](arma::uword row, arma::uword col, double claimed_mean,
+                                           double allowance_mean) {
+      return study_convergence(c, q, row, col, claimed_mean, allowance_mean).verdict ==
+             Convergence::converges;
+    };
+    QuantityCheck check = compare(q, claimed.at(q), numeric.at(q), magnitude_mean, c.m(), expected,
+                                  tolerance, settle);
     if (!q.is_parameter() && info.intermediates_either_convention && !check.passed &&
         check.matched)  // dJ/dZ rather than dL/dZ: judged as what it is
       check = compare(q, claimed.at(q), numeric.at(q), magnitude_mean, c.m(), *check.matched,

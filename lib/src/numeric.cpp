@@ -44,20 +44,6 @@ std::vector<Quantity> parameter_quantities(const Case& c) {
   return out;
 }
 
-std::vector<ConvergencePoint> convergence(const Case& c, Quantity q, arma::uword row,
-                                          arma::uword col, double claimed_mean) {
-  const ForwardPass base = forward(c);
-  CostProbe probe(c, base);
-  probe.select(q, row, col);
-  std::vector<ConvergencePoint> out;
-  for (int k = 3; k <= 27; ++k) {
-    const double h = std::pow(10.0, -k / 3.0);
-    const double estimate = (probe.cost(h) - probe.cost(-h)) / (2 * h);
-    out.push_back({h, estimate, std::abs(claimed_mean - estimate)});
-  }
-  return out;
-}
-
 NumericGradients numeric_gradients(const Case& c, const DifferenceScheme& scheme,
                                    const std::vector<Quantity>& which) {
   const ForwardPass base = forward(c);

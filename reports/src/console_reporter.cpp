@@ -97,6 +97,8 @@ void ConsoleReporter::report(const RunResult& run) {
     out_ << ", " << c.cases_run << " of " << c.cases_planned << " case(s) run, " << c.kink_entries
          << " entries at relu kinks";
     if (c.kink_unverified) out_ << " (" << c.kink_unverified << " outside the one-sided bracket)";
+    if (c.borderline_settled)
+      out_ << ", " << c.borderline_settled << " borderline entries settled by convergence order";
     out_ << '\n';
     if (c.misbehaviour) out_ << "  the code under test misbehaved: " << *c.misbehaviour << '\n';
     if (c.failure) failure_block(out_, run, *c.failure, c.cases_planned);

@@ -270,7 +270,11 @@ void failure_section(std::ostream& out, const RunResult& run, const CaseResult& 
                "mistake.</p><div class=\"figures\">";
       any = true;
       out << "<figure>" << plot << "<figcaption>" << q->quantity.name()
-          << detail::entry_name(q->worst) << "</figcaption></figure>";
+          << detail::entry_name(q->worst);
+      if (q->convergence_verdict)
+        out << ": observed order " << format("%.2f", q->convergence_order) << ", "
+            << to_string(*q->convergence_verdict);
+      out << "</figcaption></figure>";
     }
     if (any) out << "</div>";
   }

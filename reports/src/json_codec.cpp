@@ -137,21 +137,26 @@ json check_json(const QuantityCheck& q) {
   json convergence = json::array();
   for (const auto& p : q.convergence)
     convergence.push_back({number(p.step), number(p.estimate), number(p.error)});
-  return {{"quantity", q.quantity.name()},
-          {"passed", q.passed},
-          {"expected_convention", std::string(to_string(q.expected))},
-          {"convention_matched", q.matched ? std::string(to_string(*q.matched)) : "none"},
-          {"rel_diff", number(q.rel_diff)},
-          {"claimed_shape", shape_json(q.claimed_shape)},
-          {"expected_shape", shape_json(q.expected_shape)},
-          {"non_finite", q.non_finite},
-          {"failing_entries", q.failing_entries},
-          {"kink_entries", q.kink_entries},
-          {"kink_unverified", q.kink_unverified},
-          {"worst", entry_json(q.worst)},
-          {"claimed", matrix(q.claimed)},
-          {"numeric", matrix(q.numeric)},
-          {"convergence", convergence}};
+  return {
+      {"quantity", q.quantity.name()},
+      {"passed", q.passed},
+      {"expected_convention", std::string(to_string(q.expected))},
+      {"convention_matched", q.matched ? std::string(to_string(*q.matched)) : "none"},
+      {"rel_diff", number(q.rel_diff)},
+      {"claimed_shape", shape_json(q.claimed_shape)},
+      {"expected_shape", shape_json(q.expected_shape)},
+      {"non_finite", q.non_finite},
+      {"failing_entries", q.failing_entries},
+      {"kink_entries", q.kink_entries},
+      {"kink_unverified", q.kink_unverified},
+      {"borderline_settled", q.borderline_settled},
+      {"worst", entry_json(q.worst)},
+      {"claimed", matrix(q.claimed)},
+      {"numeric", matrix(q.numeric)},
+      {"convergence", convergence},
+      {"convergence_order", q.convergence_verdict ? number(q.convergence_order) : json(nullptr)},
+      {"convergence_verdict",
+       q.convergence_verdict ? json(to_string(*q.convergence_verdict)) : json(nullptr)}};
 }
 
 QuantityCheck read_check(const json& j) {
@@ -171,12 +176,20 @@ QuantityCheck read_check(const json& j) {
   q.failing_entries = need(j, "failing_entries").get<arma::uword>();
   q.kink_entries = need(j, "kink_entries").get<arma::uword>();
   q.kink_unverified = need(j, "kink_unverified").get<arma::uword>();
+  q.borderline_settled = need(j, "borderline_settled").get<arma::uword>();
   q.worst = read_entry(need(j, "worst"));
   q.claimed = read_matrix(need(j, "claimed"), q.claimed_shape, "claimed");
   q.numeric = read_matrix(need(j, "numeric"), q.expected_shape, "numeric");
   for (const json& p : need(j, "convergence"))
     q.convergence.push_back({read_number(p.at(0), "step"), read_number(p.at(1), "estimate"),
                              read_number(p.at(2), "error")});
+  if (const json& verdict = need(j, "convergence_verdict"); !verdict.is_null()) {
+    const auto text = verdict.get<std::string>();
+    const auto v = find_convergence(text);
+    if (!v) throw std::invalid_argument("unknown convergence verdict '" + text + "'");
+    q.convergence_verdict = *v;
+    q.convergence_order = read_number(need(j, "convergence_order"), "convergence_order");
+  }
   return q;
 }
 
@@ -224,6 +237,7 @@ json campaign_json(const CampaignResult& c) {
           {"cases_run", c.cases_run},
           {"kink_entries", c.kink_entries},
           {"kink_unverified", c.kink_unverified},
+          {"borderline_settled", c.borderline_settled},
           {"passed", c.passed()},
           {"quantities", quantities},
           {"failure", failure},
@@ -240,6 +254,7 @@ CampaignResult read_campaign(const json& j) {
   c.cases_run = need(j, "cases_run").get<std::size_t>();
   c.kink_entries = need(j, "kink_entries").get<arma::uword>();
   c.kink_unverified = need(j, "kink_unverified").get<arma::uword>();
+  c.borderline_settled = need(j, "borderline_settled").get<arma::uword>();
   for (const json& q : need(j, "quantities"))
     c.quantities.push_back({need(q, "name").get<std::string>(), need(q, "cases").get<std::size_t>(),
                             read_number(need(q, "max_rel_diff"), "max_rel_diff"),

@@ -40,6 +40,8 @@ struct CampaignResult {
   std::size_t cases_run = 0;
   arma::uword kink_entries = 0;     ///< entries at relu kinks (never failed)
   arma::uword kink_unverified = 0;  ///< of those, outside the one-sided bracket
+  /// Borderline entries the convergence-rate verdict found right (compare.hpp).
+  arma::uword borderline_settled = 0;
   std::vector<QuantitySummary> quantities;
   std::optional<Failure> failure;
   /// Set when the source broke its contract (ProtocolError): what happened, and where.

@@ -35,6 +35,7 @@ struct CaseResult {
   bool passed() const;
   arma::uword kink_entries() const;
   arma::uword kink_unverified() const;
+  arma::uword borderline_settled() const;
   /// The checks that failed, in report order.
   std::vector<const QuantityCheck*> failures() const;
 };

@@ -14,15 +14,23 @@
 //     kink (then the bracket holds every valid subgradient); if it crossed several, every choice
 //     of relu'(0) per unit is a valid subgradient and the bracket no longer holds them all, so
 //     the entry is counted as unverified (kink_unverified) instead of failed.
+//   * a regular entry that fails by at most 100x its allowance is borderline: when the caller
+//     gives a BorderlineJudge (check_case gives the convergence-rate verdict of
+//     convergence_verdict.hpp), the judge may settle it as right, against the allowance
+//     rtol * max(|g|, |n|) + r alone (the judge measures the finite-difference error itself);
+//     settled entries pass and are counted (borderline_settled). At most 16 are put to the judge
+//     per quantity; the rest keep their verdict. Only the expected convention is settled.
 // A quantity passes in a convention when its shape is the expected one and every entry passes.
 // It is tried in both conventions (numeric * 1 for mean, numeric * m for sum); `matched` names
 // the one that passes (the expected one first), and the check passes only when that is the
 // expected convention.
 
 #include <armadillo>
+#include <functional>
 #include <optional>
 
 #include "gradfuzz/convention.hpp"
+#include "gradfuzz/convergence_verdict.hpp"
 #include "gradfuzz/numeric.hpp"
 #include "gradfuzz/quantity.hpp"
 
@@ -65,26 +73,36 @@ struct QuantityCheck {
   double rel_diff = 0;
   Shape claimed_shape;
   Shape expected_shape;
-  bool non_finite = false;          ///< a NaN or Inf on either side
-  arma::uword failing_entries = 0;  ///< in the expected convention
-  arma::uword kink_entries = 0;     ///< entries whose stencil crossed a relu kink
-  arma::uword kink_unverified = 0;  ///< of those, the ones outside the one-sided bracket
-  EntryError worst;                 ///< the entry furthest outside its allowance
-  arma::mat claimed;                ///< as claimed
-  arma::mat numeric;                ///< finite differences, in the expected convention
+  bool non_finite = false;             ///< a NaN or Inf on either side
+  arma::uword failing_entries = 0;     ///< in the expected convention
+  arma::uword kink_entries = 0;        ///< entries whose stencil crossed a relu kink
+  arma::uword kink_unverified = 0;     ///< of those, the ones outside the one-sided bracket
+  arma::uword borderline_settled = 0;  ///< borderline entries the judge found right
+  EntryError worst;                    ///< the entry furthest outside its allowance
+  arma::mat claimed;                   ///< as claimed
+  arma::mat numeric;                   ///< finite differences, in the expected convention
   /// For a failed quantity of a diagnosed case: central differences of the worst entry at a
-  /// sequence of steps (empty otherwise).
+  /// sequence of steps (empty otherwise), their observed order and the convergence-rate
+  /// verdict on the worst entry (convergence_verdict.hpp).
   std::vector<ConvergencePoint> convergence;
+  double convergence_order = 0;
+  std::optional<Convergence> convergence_verdict;
 
   bool shape_ok() const { return claimed_shape == expected_shape; }
 };
 
+/// Settles a borderline entry (row, col): whether a claim of `claimed_mean` is right when the
+/// code may be off by `allowance_mean` (both in the mean convention).
+using BorderlineJudge = std::function<bool(arma::uword row, arma::uword col, double claimed_mean,
+                                           double allowance_mean)>;
+
 /// Checks `claimed` against `numeric_mean` (dJ/dq from numeric_gradients) for a batch of m,
 /// expecting `expected`'s convention. `magnitude_mean` is the quantity's rounding magnitude in
 /// the mean convention (rounding_magnitudes; for dZ, dA: divided by m); empty means none.
+/// `settle`, when given, judges borderline entries (see the pass rule above).
 QuantityCheck compare(Quantity q, const arma::mat& claimed, const NumericQuantity& numeric_mean,
                       const arma::mat& magnitude_mean, arma::uword m, Convention expected,
-                      const Tolerance& tolerance);
+                      const Tolerance& tolerance, const BorderlineJudge& settle = {});
 
 /// The course's relative difference ||g - n|| / (||g|| + ||n||), 0 when both are zero.
 double relative_difference(const arma::mat& g, const arma::mat& n);

@@ -33,20 +33,6 @@ bool has_quantity(const Case& c, Quantity q);
 /// dW1, db1, ..., dWL, dbL.
 std::vector<Quantity> parameter_quantities(const Case& c);
 
-/// One central difference of a convergence study.
-struct ConvergencePoint {
-  double step = 0;      ///< h
-  double estimate = 0;  ///< (J(x+h) - J(x-h)) / 2h
-  double error = 0;     ///< |claimed - estimate|
-};
-
-/// Central differences of dJ/dq at entry (row, col) for steps from 1e-1 down to 1e-9 (three
-/// per decade), each compared with `claimed_mean` (the claimed value in the mean convention).
-/// For a right claim the error falls as h^2 until rounding takes over; for a wrong one it
-/// flattens at the size of the mistake.
-std::vector<ConvergencePoint> convergence(const Case& c, Quantity q, arma::uword row,
-                                          arma::uword col, double claimed_mean);
-
 /// Numeric dJ/dq for each quantity in `which`, entry by entry, with `scheme`.
 NumericGradients numeric_gradients(const Case& c, const DifferenceScheme& scheme,
                                    const std::vector<Quantity>& which);
