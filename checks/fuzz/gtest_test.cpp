@@ -63,6 +63,7 @@ TEST(GTestHelper, EveryMutantFailsWithItsDiagnosisAndTheReplayOfTheShrunkCase) {
     const CampaignResult campaign = fuzz(*again, options);
     ASSERT_TRUE(campaign.failure);
     const CaseResult& shrunk = campaign.failure->shrunk;
+    ASSERT_TRUE(shrunk.diagnosis);
     const std::string message = r.message();
     EXPECT_TRUE(contains(message, "gradfuzz check: FAILED: " + mutant.name +
                                       " has a wrong gradient [" + mutant.diagnosis + "]"));
