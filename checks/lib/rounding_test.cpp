@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include "gradfuzz/compare.hpp"
 #include "gradfuzz/fuzz/generators.hpp"
+#include "gradfuzz/recipe.hpp"
 #include "gradfuzz/reference_backprop.hpp"
 
 namespace gradfuzz {
@@ -40,6 +42,29 @@ TEST(Rounding, ASaturatedSoftmaxKeepsItsRoundingFloor) {
   EXPECT_GE(magnitude.at(Quantity::dZ(1))(0, 0), 1.0);
   const Gradients exact = ReferenceBackprop().gradients(c);
   EXPECT_LT(std::abs(exact.at(Quantity::dZ(1))(1, 0)), 1e-30);
+}
+
+TEST(Rounding, ErrorsOfErrorsAreSecondOrder) {
+  // Forward rounding errors move g'(Z) by eps |g''| eZ, which multiplies dA's size, not dA's own
+  // error bound (that product is eps^2). Compounding them grew the bound by the product of the
+  // layer widths: on 784-128-64-10 the dW1 bound was 1e12 times the gradient, so 64 eps of it
+  // let errors of the gradient's own size pass. First order, the rounding allowance (64 ulps of
+  // the bound) stays below the relative tolerance (1e-7 of the largest entry) on this network.
+  CaseRecipe r;
+  r.spec.sizes = {784, 128, 64, 10};
+  r.spec.activations = {Activation::tanh, Activation::tanh, Activation::sigmoid};
+  r.spec.loss = Loss::bce;
+  r.batch = 64;
+  r.seed = 1;
+  const Case c = make_case(r);
+  const Gradients magnitude = rounding_magnitudes(c, Convention::mean);
+  const Gradients exact = ReferenceBackprop().gradients(c);
+  for (const auto& [q, g] : exact) {
+    const double bound = magnitude.at(q).max(), size = arma::abs(g).max();
+    const Tolerance t;
+    EXPECT_LT(t.ulps * t.epsilon * bound, t.rtol * size)
+        << q.name() << ": bound " << bound << ", gradient " << size;
+  }
 }
 
 }  // namespace

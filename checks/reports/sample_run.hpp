@@ -54,6 +54,8 @@ inline RunResult sample_run() {
   QuantityCheck dW = check(Quantity::dW(1), g, n, false, Convention::sum);
   dW.convergence = {
       {1e-1, -0.2500001, 0.2499999}, {1e-2, -0.25000001, 0.24999999}, {1e-3, -0.25, 0.25}};
+  dW.convergence_order = 0.0;
+  dW.convergence_verdict = Convergence::stalls;
   shrunk.checks.push_back(dW);
   g(0, 0) = 0.125;
   n(0, 0) = 0.0625;
@@ -71,6 +73,7 @@ inline RunResult sample_run() {
   campaign.cases_planned = 100;
   campaign.cases_run = 3;
   campaign.kink_entries = 4;
+  campaign.borderline_settled = 1;
   campaign.quantities = {{"dW1", 3, 0.5, 1}, {"db1", 3, 0.5, 1}, {"dW2", 2, 1.5e-11, 0}};
   campaign.failure = Failure{3, found, shrunk, 5, 40};
   run.campaigns.push_back(campaign);

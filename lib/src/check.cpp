@@ -100,7 +100,8 @@ CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions&
   }
   const auto scheme = make_scheme(options.scheme, options.relative_step);
   const NumericGradients numeric = numeric_gradients(c, *scheme, wanted);
-  const Gradients magnitude = rounding_magnitudes(c, Convention::mean);
+  const Gradients magnitude =
+      rounding_magnitudes(c, Convention::mean, tolerance.ulps * tolerance.epsilon);
   const double m = static_cast<double>(c.m());
   for (Quantity q : wanted) {
     const Convention expected = q.is_parameter() ? info.convention : Convention::sum;

@@ -1,16 +1,34 @@
 #include "gradfuzz/rounding.hpp"
 
+#include <cmath>
+
 #include "gradfuzz/forward.hpp"
 
 namespace gradfuzz {
 
-Gradients rounding_magnitudes(const Case& c, Convention convention) {
+Gradients rounding_magnitudes(const Case& c, Convention convention, double unit) {
   const ForwardPass f = forward(c);
   const int L = c.depth();
   const double s = convention == Convention::mean ? 1.0 / static_cast<double>(c.m()) : 1.0;
   auto at = [](int l) { return static_cast<std::size_t>(l); };
   auto slope = [&](int l) -> arma::mat {
     return arma::abs(activation_derivative(c.spec.g(l), f.Z[at(l)], c.spec.leaky_slope));
+  };
+  // Where a relu or leaky_relu input lies within the code's rounding error eZ of 0, the code may
+  // have it on the other side: its g' may jump by 1 - slope (in units: that over `unit`), and
+  // its g is Lipschitz with constant 1 there. An input exactly on 0 is the kink itself: every
+  // stencil that moves it crosses it, and compare.hpp's kink rule judges those entries.
+  auto near_kink = [&](int l, const arma::mat& eZ) -> arma::umat {
+    if (!has_kink(c.spec.g(l))) return arma::umat(arma::size(eZ), arma::fill::zeros);
+    const arma::mat size = arma::abs(f.Z[at(l)]);
+    return size > 0.0 && size <= unit * eZ;
+  };
+  auto bounded = [&](int l) {
+    return c.spec.g(l) == Activation::sigmoid || c.spec.g(l) == Activation::tanh;
+  };
+  auto jump = [&](int l, const arma::mat& eZ) -> arma::mat {
+    const double size = c.spec.g(l) == Activation::relu ? 1.0 : std::abs(1 - c.spec.leaky_slope);
+    return arma::conv_to<arma::mat>::from(near_kink(l, eZ)) * (size / unit);
   };
 
   // Forward pass, in units of eps: eZ[l] and eA[l] bound how far the code's own Z<l> and A<l>
@@ -29,24 +47,51 @@ Gradients rounding_magnitudes(const Case& c, Convention convention) {
       spread.each_row() += arma::max(eZ[at(l)], 0);
       eA[at(l)] = A % spread + A;
     } else {
-      eA[at(l)] = slope(l) % eZ[at(l)] + arma::abs(A);
+      const arma::mat steepest =
+          arma::max(slope(l), arma::conv_to<arma::mat>::from(near_kink(l, eZ[at(l)])));
+      // sigmoid and tanh are bounded by 1, and the ways code computes them (1 / (1 + e^-z),
+      // (1 + tanh(z/2)) / 2, ...) are accurate to eps absolutely, not relative to a saturated
+      // sigmoid's tiny value.
+      eA[at(l)] = steepest % eZ[at(l)] + (bounded(l) ? arma::mat(arma::size(A), arma::fill::ones)
+                                                     : arma::mat(arma::abs(A)));
     }
   }
+  // The error of g'(Z) as the code computes it: rounding (1), from a Z that is eZ off (|g''| <= 1
+  // for sigmoid and tanh, 0 elsewhere), from its own A for sigmoid (A (1 - A)) and tanh (1 - A^2)
+  // (at most 2 eA), and a relu near its kink may be on the other side.
+  auto derivative_error = [&](int l) -> arma::mat {
+    arma::mat e = 1.0 + eZ[at(l)] + jump(l, eZ[at(l)]);
+    if (bounded(l)) e += 2 * eA[at(l)];
+    return e;
+  };
 
-  // Backward pass over magnitudes. A - Y carries A's error; g'(Z) is computed from a Z that is
-  // eZ off and is itself rounded: |g'| + 1 + eZ (|g''| <= 1 for sigmoid and tanh, 0 elsewhere).
+  // Backward pass, first order: V bounds each quantity's size (|W|^T |dZ|, |g'|), E its error
+  // in units of eps. A - Y carries A's error and rounds on the size of its terms (where A - Y
+  // cancels for a good fit, E is far above V). g'(Z)'s error (derivative_error) multiplies the
+  // size of dA, not dA's own error (that product is second order in eps).
   Gradients out;
-  arma::mat dZ = eA[at(L)] + arma::abs(c.Y);
-  if (c.spec.loss == Loss::mse) dZ %= slope(L) + 1.0 + eZ[at(L)];
+  arma::mat V = arma::abs(f.A[at(L)] - c.Y);
+  arma::mat E = eA[at(L)] + arma::abs(c.Y);
+  if (c.spec.loss == Loss::mse) {
+    E = E % (slope(L) + 1.0) + V % derivative_error(L);
+    V %= slope(L);
+  }
   for (int l = L; l >= 1; --l) {
     const arma::mat W = arma::abs(c.W_of(l));
-    // eA >= |A|, so this covers both the product's rounding and A's own error.
-    out[Quantity::dW(l)] = s * dZ * eA[at(l - 1)].t() + s * c.spec.lambda * W;
-    out[Quantity::db(l)] = s * arma::sum(dZ, 1);
-    arma::mat dA = W.t() * dZ;
-    out[Quantity::dZ(l)] = dZ;
-    if (l > 1) dZ = dA % (slope(l - 1) + 1.0 + eZ[at(l - 1)]);
-    out[Quantity::dA(l - 1)] = std::move(dA);
+    // eA >= |A|: covers the product's rounding and A's own error.
+    out[Quantity::dW(l)] =
+        s * (E * arma::abs(f.A[at(l - 1)]).t() + V * eA[at(l - 1)].t()) + s * c.spec.lambda * W;
+    out[Quantity::db(l)] = s * arma::sum(E + V, 1);
+    out[Quantity::dZ(l)] = E + V;
+    // The product W^T dZ rounds on the size of its terms.
+    arma::mat dA_error = W.t() * (E + V);
+    arma::mat dA_size = W.t() * V;
+    if (l > 1) {
+      const arma::mat g = slope(l - 1);
+      E = dA_error % (g + 1.0) + dA_size % (g + derivative_error(l - 1));
+      V = dA_size % g;
+    }
+    out[Quantity::dA(l - 1)] = std::move(dA_error);
   }
   return out;
 }

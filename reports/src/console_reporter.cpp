@@ -98,7 +98,7 @@ void ConsoleReporter::report(const RunResult& run) {
          << " entries at relu kinks";
     if (c.kink_unverified) out_ << " (" << c.kink_unverified << " outside the one-sided bracket)";
     if (c.borderline_settled)
-      out_ << ", " << c.borderline_settled << " borderline entries settled by convergence order";
+      out_ << ", borderline entries settled by their convergence order: " << c.borderline_settled;
     out_ << '\n';
     if (c.misbehaviour) out_ << "  the code under test misbehaved: " << *c.misbehaviour << '\n';
     if (c.failure) failure_block(out_, run, *c.failure, c.cases_planned);

@@ -15,7 +15,10 @@
 namespace gradfuzz {
 
 /// For every dW<l>, db<l> (in `convention`) and dZ<l>, dA<l> (per example): entry by entry,
-/// the magnitude of the terms that make it up. Shapes as the gradients'.
-Gradients rounding_magnitudes(const Case& c, Convention convention);
+/// the magnitude of the terms that make it up. Shapes as the gradients'. `unit` is what one
+/// unit of the magnitudes is worth in the code under test (Tolerance: ulps * epsilon): a relu
+/// input within unit * (its error bound) of 0 may lie on the other side in the code, so the
+/// jump of its derivative enters the bound there.
+Gradients rounding_magnitudes(const Case& c, Convention convention, double unit = 64 * 0x1p-52);
 
 }  // namespace gradfuzz
