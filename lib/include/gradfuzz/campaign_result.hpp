@@ -41,6 +41,9 @@ struct CampaignResult {
   arma::uword kink_entries = 0;     ///< entries at relu kinks (never failed)
   arma::uword kink_unverified = 0;  ///< of those, outside the one-sided bracket
   std::vector<QuantitySummary> quantities;
+  /// Fast mode: the weakest guarantee among the cases run (the largest relative threshold, its
+  /// case's directions and tolerance), with the counters summed over the cases.
+  std::optional<FastSummary> fast;
   std::optional<Failure> failure;
   /// Set when the source broke its contract (ProtocolError): what happened, and where.
   std::optional<std::string> misbehaviour;
