@@ -79,6 +79,16 @@ void add_campaign_options(po::options_description& d, CampaignArgs& a) {
                                                                "pin the batch size m")(
       "scheme", po::value(&a.scheme)->default_value(a.scheme),
       "finite differences: central, forward, five-point or complex-step")(
+      "mode", po::value(&a.mode)->default_value(a.mode),
+      "full: every entry of every gradient by finite differences (2P+ forward passes). fast: "
+      "directional derivatives along k random Gaussian directions (a few forward passes each), "
+      "k chosen so that a wrong gradient whose error norm exceeds the stated threshold is "
+      "missed with probability below --miss-probability; a failure is localized to the wrong "
+      "quantity and entries by group testing, and the shrunk failing case is then checked in "
+      "full to diagnose it")(
+      "miss-probability", po::value(&a.miss_probability)->default_value(a.miss_probability),
+      "fast mode: the chance of missing a wrong gradient above the stated error threshold, "
+      "strictly between 0 and 1")(
       "shard", po::value(&a.shard)->default_value(a.shard),
       "K/N: check only cases K, K+N, K+2N, ... (to split one campaign over N CI jobs)");
 }
@@ -124,6 +134,15 @@ CampaignOptions to_campaign_options(const CampaignArgs& a) {
                      ": expected central, forward, five-point or "
                      "complex-step");
   o.check.scheme = *scheme;
+  const auto mode = find_mode(a.mode);
+  if (!mode) throw UsageError("--mode " + a.mode + ": expected full or fast");
+  o.check.mode = *mode;
+  const double miss = number<double>("miss-probability", a.miss_probability,
+                                     "a probability strictly between 0 and 1, e.g. 1e-6");
+  if (!(miss > 0 && miss < 1))
+    throw UsageError("--miss-probability " + a.miss_probability +
+                     ": expected a probability strictly between 0 and 1, e.g. 1e-6");
+  o.check.fast.miss_probability = miss;
   const auto slash = a.shard.find('/');
   if (slash == std::string::npos)
     throw UsageError("--shard " + a.shard + ": expected K/N, e.g. 2/4");

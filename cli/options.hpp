@@ -37,6 +37,8 @@ struct CampaignArgs {
   std::string activations;
   std::string batch;
   std::string scheme = "central";
+  std::string mode = "full";
+  std::string miss_probability = "1e-6";
   std::string shard = "1/1";
 };
 

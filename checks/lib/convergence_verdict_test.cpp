@@ -25,9 +25,9 @@ struct Entry {
 };
 
 Entry arbitrary_entry() {
-  RecipeLimits smooth;
+  checks::RecipeLimits smooth;
   smooth.kinks = false;
-  Entry e{make_case(*arbitrary_recipe(smooth)), Quantity::dW(1)};
+  Entry e{make_case(*checks::arbitrary_recipe(smooth)), Quantity::dW(1)};
   const std::vector<Quantity> parameters = parameter_quantities(e.c);
   e.q = *rc::gen::elementOf(parameters);
   const Shape s = expected_shape(e.c, e.q);

@@ -24,6 +24,26 @@ void tally(std::map<std::string, QuantitySummary>& summary, const CaseResult& r)
   }
 }
 
+void tally(std::optional<FastSummary>& campaign, const std::optional<FastSummary>& one) {
+  if (!one) return;
+  if (!campaign) {
+    campaign = one;
+    return;
+  }
+  FastSummary& c = *campaign;
+  c.replaced += one->replaced;
+  c.kink_directions += one->kink_directions;
+  c.step_halvings += one->step_halvings;
+  c.localize_tests += one->localize_tests;
+  c.cost_evaluations += one->cost_evaluations;
+  if (!(one->relative_threshold <= c.relative_threshold)) {  // NaN counts as the weakest
+    c.directions = one->directions;
+    c.tolerance = one->tolerance;
+    c.threshold = one->threshold;
+    c.relative_threshold = one->relative_threshold;
+  }
+}
+
 template <class T>
 std::vector<T> intersect(const std::vector<T>& wanted, const std::vector<T>& supported) {
   std::vector<T> out;
@@ -95,6 +115,7 @@ CampaignResult fuzz(GradientSource& source, const CampaignOptions& options,
       result.kink_unverified += r.kink_unverified();
       result.borderline_settled += r.borderline_settled();
       tally(summary, r);
+      tally(result.fast, r.fast);
       if (progress) progress(result.cases_run, result.cases_planned);
       if (!r.passed()) {
         result.failure = Failure{i + 1, r, r, 0, 0};
@@ -122,8 +143,11 @@ CampaignResult fuzz(GradientSource& source, const CampaignOptions& options,
         break;
       }
     }
-    explain_failure(f.shrunk, info,
-                    quick.tolerance.value_or(Tolerance::for_precision(info.precision)));
+    if (quick.mode == CheckMode::fast)  // the shrunk case is small: check every entry
+      diagnose_fully(f.shrunk, source, options.check);
+    else
+      explain_failure(f.shrunk, info,
+                      quick.tolerance.value_or(Tolerance::for_precision(info.precision)));
   } catch (const ProtocolError& e) {
     result.misbehaviour = e.what();
   }

@@ -5,6 +5,7 @@
 
 #include "gradfuzz/convergence_verdict.hpp"
 #include "gradfuzz/diagnose.hpp"
+#include "gradfuzz/directional_check.hpp"
 #include "gradfuzz/rounding.hpp"
 
 namespace gradfuzz {
@@ -74,9 +75,20 @@ void explain_failure(CaseResult& result, const SourceInfo& info, const Tolerance
   result.diagnosis = diagnose(result, info, tolerance);
 }
 
+void diagnose_fully(CaseResult& result, GradientSource& source, const CheckOptions& options) {
+  if (!result.fast || result.passed()) return;
+  CheckOptions full = options;
+  full.mode = CheckMode::full;
+  full.diagnose = true;
+  FastSummary summary = *result.fast;
+  summary.diagnosed_by_full_check = true;
+  result = check_case(result.c, source, full);
+  result.fast = summary;
+}
+
 CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions& options) {
   const SourceInfo info = source.info();
-  CaseResult result{c, info.name, options.scheme, {}, std::nullopt, std::nullopt};
+  CaseResult result{c, info.name, options.scheme, {}, std::nullopt, std::nullopt, std::nullopt};
   const Tolerance tolerance = options.tolerance.value_or(Tolerance::for_precision(info.precision));
   Claim claim;
   try {
@@ -97,6 +109,14 @@ CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions&
       throw ProtocolError(info.name + " claimed " + q.name() + ", which a " +
                           std::to_string(c.depth()) + "-layer network does not have");
     if (!q.is_parameter() || info.partial) wanted.push_back(q);
+  }
+  if (options.mode == CheckMode::fast) {
+    check_directional(c, claim, info, wanted, tolerance, options.fast, result);
+    for (QuantityCheck& check : result.checks)
+      if (const auto written = claim.written_shapes.find(check.quantity);
+          written != claim.written_shapes.end())
+        as_written(check, written->second);
+    return result;
   }
   const auto scheme = make_scheme(options.scheme, options.relative_step);
   const NumericGradients numeric = numeric_gradients(c, *scheme, wanted);

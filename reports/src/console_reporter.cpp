@@ -34,6 +34,12 @@ void case_table(std::ostream& out, const CaseResult& result) {
           << "  FAIL\n";
       continue;
     }
+    if (q.directional && q.localized.empty()) {  // judged along directions, no entry named
+      out << fmt("%-10.2e", q.rel_diff) << "  " << pad("directions", 12) << "  " << pad("-", 13)
+          << "  " << pad("-", 13) << "  " << pad("    -", 5) << "  " << (q.passed ? "pass" : "FAIL")
+          << '\n';
+      continue;
+    }
     out << fmt("%-10.2e", q.rel_diff) << "  " << pad(entry(q.worst), 12) << "  "
         << fmt("%-+13.6e", q.worst.claimed) << "  " << fmt("%-+13.6e", q.worst.numeric) << "  "
         << fmt("%5.0f", static_cast<double>(q.kink_entries)) << "  " << (q.passed ? "pass" : "FAIL")
@@ -60,10 +66,39 @@ void failure_table(std::ostream& out, const CaseResult& result) {
   }
 }
 
+void localized(std::ostream& out, const CaseResult& result) {
+  for (const QuantityCheck& q : result.checks) {
+    if (q.localized.empty()) continue;
+    out << "    " << q.quantity.name() << ": wrong entries localized by group testing:";
+    for (const EntryError& e : q.localized)
+      out << ' ' << entry(e) << " claimed " << fmt("%.6g", e.claimed) << " numeric "
+          << fmt("%.6g", e.numeric) << ';';
+    out << '\n';
+  }
+}
+
+void fast_line(std::ostream& out, const std::optional<FastSummary>& fast) {
+  if (!fast) return;
+  out << "  fast mode: " << fast->statement() << "; " << fast->replaced
+      << " direction(s) replaced (" << fast->kink_directions << " at relu kinks), "
+      << fast->step_halvings << " step halving(s), " << fast->cost_evaluations
+      << " cost evaluations\n";
+}
+
 void failure_block(std::ostream& out, const RunResult& run, const Failure& f, std::size_t planned) {
   const CaseResult& s = f.shrunk;
   out << "  failed at case " << f.case_number << " of " << planned << " (" << describe(f.found.c)
       << "); shrunk in " << f.shrink_steps << " step(s) to " << describe(s.c) << '\n';
+  if (f.found.fast && !f.found.passed()) {
+    out << "  fast mode found it";
+    if (f.found.failures().empty())
+      out << '\n';
+    else
+      out << ":\n";
+    localized(out, f.found);
+    if (s.fast && s.fast->diagnosed_by_full_check)
+      out << "  the shrunk case was then checked entry by entry (full mode) to diagnose it\n";
+  }
   if (s.diagnosis)
     out << "  diagnosis [" << s.diagnosis->id << "]: " << s.diagnosis->message << '\n';
   if (s.source_error) out << "  the code under test failed: " << *s.source_error << '\n';
@@ -86,6 +121,8 @@ void ConsoleReporter::report(const RunResult& run) {
     if (result.source_error)
       out_ << "  the code under test failed: " << *result.source_error << '\n';
     case_table(out_, result);
+    fast_line(out_, result.fast);
+    localized(out_, result);
     if (result.diagnosis)
       out_ << "  diagnosis [" << result.diagnosis->id << "]: " << result.diagnosis->message << '\n';
     if (!result.passed() && !result.c.replay.empty())
@@ -100,6 +137,7 @@ void ConsoleReporter::report(const RunResult& run) {
     if (c.borderline_settled)
       out_ << ", borderline entries settled by their convergence order: " << c.borderline_settled;
     out_ << '\n';
+    fast_line(out_, c.fast);
     if (c.misbehaviour) out_ << "  the code under test misbehaved: " << *c.misbehaviour << '\n';
     if (c.failure) failure_block(out_, run, *c.failure, c.cases_planned);
     if (!c.quantities.empty()) {

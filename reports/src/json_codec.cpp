@@ -133,11 +133,45 @@ EntryError read_entry(const json& j) {
           need(j, "at_kink").get<bool>()};
 }
 
+json fast_json(const FastSummary& f) {
+  return {{"directions", f.directions},
+          {"replaced", f.replaced},
+          {"kink_directions", f.kink_directions},
+          {"step_halvings", f.step_halvings},
+          {"localize_tests", f.localize_tests},
+          {"cost_evaluations", f.cost_evaluations},
+          {"miss_probability", number(f.miss_probability)},
+          {"tolerance", number(f.tolerance)},
+          {"threshold", number(f.threshold)},
+          {"relative_threshold", number(f.relative_threshold)},
+          {"diagnosed_by_full_check", f.diagnosed_by_full_check},
+          {"statement", f.statement()}};
+}
+
+// Present only for fast-mode results, so full-mode files are unchanged.
+std::optional<FastSummary> read_fast(const json& j) {
+  if (!j.contains("fast") || j["fast"].is_null()) return std::nullopt;
+  const json& f = j["fast"];
+  FastSummary s;
+  s.directions = need(f, "directions").get<std::size_t>();
+  s.replaced = need(f, "replaced").get<std::size_t>();
+  s.kink_directions = need(f, "kink_directions").get<std::size_t>();
+  s.step_halvings = need(f, "step_halvings").get<std::size_t>();
+  s.localize_tests = need(f, "localize_tests").get<std::size_t>();
+  s.cost_evaluations = need(f, "cost_evaluations").get<std::size_t>();
+  s.miss_probability = read_number(need(f, "miss_probability"), "miss_probability");
+  s.tolerance = read_number(need(f, "tolerance"), "tolerance");
+  s.threshold = read_number(need(f, "threshold"), "threshold");
+  s.relative_threshold = read_number(need(f, "relative_threshold"), "relative_threshold");
+  s.diagnosed_by_full_check = need(f, "diagnosed_by_full_check").get<bool>();
+  return s;
+}
+
 json check_json(const QuantityCheck& q) {
   json convergence = json::array();
   for (const auto& p : q.convergence)
     convergence.push_back({number(p.step), number(p.estimate), number(p.error)});
-  return {
+  json out = {
       {"quantity", q.quantity.name()},
       {"passed", q.passed},
       {"expected_convention", std::string(to_string(q.expected))},
@@ -157,6 +191,13 @@ json check_json(const QuantityCheck& q) {
       {"convergence_order", q.convergence_verdict ? number(q.convergence_order) : json(nullptr)},
       {"convergence_verdict",
        q.convergence_verdict ? json(to_string(*q.convergence_verdict)) : json(nullptr)}};
+  if (q.directional) {
+    out["directional"] = true;
+    json localized = json::array();
+    for (const auto& e : q.localized) localized.push_back(entry_json(e));
+    out["localized"] = localized;
+  }
+  return out;
 }
 
 QuantityCheck read_check(const json& j) {
@@ -190,19 +231,24 @@ QuantityCheck read_check(const json& j) {
     q.convergence_verdict = *v;
     q.convergence_order = read_number(need(j, "convergence_order"), "convergence_order");
   }
+  q.directional = j.contains("directional") && j["directional"].get<bool>();
+  if (j.contains("localized"))
+    for (const json& e : j["localized"]) q.localized.push_back(read_entry(e));
   return q;
 }
 
 json case_result_json(const CaseResult& r) {
   json checks = json::array();
   for (const auto& q : r.checks) checks.push_back(check_json(q));
-  return {{"source", r.source},
-          {"scheme", std::string(to_string(r.scheme))},
-          {"case", case_json(r.c)},
-          {"passed", r.passed()},
-          {"source_error", r.source_error ? json(*r.source_error) : json(nullptr)},
-          {"diagnosis", diagnosis_json(r.diagnosis)},
-          {"checks", checks}};
+  json out = {{"source", r.source},
+              {"scheme", std::string(to_string(r.scheme))},
+              {"case", case_json(r.c)},
+              {"passed", r.passed()},
+              {"source_error", r.source_error ? json(*r.source_error) : json(nullptr)},
+              {"diagnosis", diagnosis_json(r.diagnosis)},
+              {"checks", checks}};
+  if (r.fast) out["fast"] = fast_json(*r.fast);
+  return out;
 }
 
 CaseResult read_case_result(const json& j) {
@@ -213,6 +259,7 @@ CaseResult read_case_result(const json& j) {
   if (!need(j, "source_error").is_null()) r.source_error = j["source_error"].get<std::string>();
   r.diagnosis = read_diagnosis(need(j, "diagnosis"));
   for (const json& q : need(j, "checks")) r.checks.push_back(read_check(q));
+  r.fast = read_fast(j);
   return r;
 }
 
@@ -230,18 +277,20 @@ json campaign_json(const CampaignResult& c) {
                {"shrunk", case_result_json(c.failure->shrunk)},
                {"shrink_steps", c.failure->shrink_steps},
                {"shrink_checks", c.failure->shrink_checks}};
-  return {{"source", c.source},
-          {"seed", c.seed},
-          {"shard", {c.shard.index + 1, c.shard.count}},
-          {"cases_planned", c.cases_planned},
-          {"cases_run", c.cases_run},
-          {"kink_entries", c.kink_entries},
-          {"kink_unverified", c.kink_unverified},
-          {"borderline_settled", c.borderline_settled},
-          {"passed", c.passed()},
-          {"quantities", quantities},
-          {"failure", failure},
-          {"misbehaviour", c.misbehaviour ? json(*c.misbehaviour) : json(nullptr)}};
+  json out = {{"source", c.source},
+              {"seed", c.seed},
+              {"shard", {c.shard.index + 1, c.shard.count}},
+              {"cases_planned", c.cases_planned},
+              {"cases_run", c.cases_run},
+              {"kink_entries", c.kink_entries},
+              {"kink_unverified", c.kink_unverified},
+              {"borderline_settled", c.borderline_settled},
+              {"passed", c.passed()},
+              {"quantities", quantities},
+              {"failure", failure},
+              {"misbehaviour", c.misbehaviour ? json(*c.misbehaviour) : json(nullptr)}};
+  if (c.fast) out["fast"] = fast_json(*c.fast);
+  return out;
 }
 
 CampaignResult read_campaign(const json& j) {
@@ -266,6 +315,7 @@ CampaignResult read_campaign(const json& j) {
                 read_case_result(need(f, "shrunk")), need(f, "shrink_steps").get<std::size_t>(),
                 need(f, "shrink_checks").get<std::size_t>()};
   if (!need(j, "misbehaviour").is_null()) c.misbehaviour = j["misbehaviour"].get<std::string>();
+  c.fast = read_fast(j);
   return c;
 }
 

@@ -43,6 +43,9 @@ struct CampaignResult {
   /// Borderline entries the convergence-rate verdict found right (compare.hpp).
   arma::uword borderline_settled = 0;
   std::vector<QuantitySummary> quantities;
+  /// Fast mode: the weakest guarantee among the cases run (the largest relative threshold, its
+  /// case's directions and tolerance), with the counters summed over the cases.
+  std::optional<FastSummary> fast;
   std::optional<Failure> failure;
   /// Set when the source broke its contract (ProtocolError): what happened, and where.
   std::optional<std::string> misbehaviour;

@@ -9,6 +9,7 @@
 #include "gradfuzz/compare.hpp"
 #include "gradfuzz/diagnosis.hpp"
 #include "gradfuzz/difference_scheme.hpp"
+#include "gradfuzz/fast_mode.hpp"
 #include "gradfuzz/gradient_source.hpp"
 
 namespace gradfuzz {
@@ -22,6 +23,10 @@ struct CheckOptions {
   std::optional<Tolerance> tolerance;
   /// Diagnose a failing case (runs the mutant catalogue on it; shrinking turns this off).
   bool diagnose = true;
+  /// full: every entry by finite differences with `scheme`; fast: directional derivatives
+  /// (fast_mode.hpp), which never diagnose (diagnose_fully does, on a small case).
+  CheckMode mode = CheckMode::full;
+  FastOptions fast;
 };
 
 struct CaseResult {
@@ -31,6 +36,7 @@ struct CaseResult {
   std::vector<QuantityCheck> checks;        ///< parameters first, then claimed intermediates
   std::optional<std::string> source_error;  ///< the code under test failed on this case
   std::optional<Diagnosis> diagnosis;       ///< set for a failed case when asked for
+  std::optional<FastSummary> fast;          ///< set when checked in fast mode
 
   bool passed() const;
   arma::uword kink_entries() const;
@@ -44,13 +50,19 @@ struct CaseResult {
 /// convergence study of its worst entry.
 void explain_failure(CaseResult& result, const SourceInfo& info, const Tolerance& tolerance);
 
+/// Replaces a failed fast-mode result by the full check of its case, diagnosed, keeping the fast
+/// summary (diagnosed_by_full_check set): the diagnosis needs every entry's finite difference,
+/// so call it on a small (shrunk) case. A passed or full-mode result is left alone.
+void diagnose_fully(CaseResult& result, GradientSource& source, const CheckOptions& options);
+
 /// Checks every parameter gradient (and every intermediate the source claims) of `source` on
 /// `c`. A SourceError from the source becomes a failed result carrying its message; a source
 /// that breaks its contract (a missing dW<l>/db<l>, a quantity this network lacks) raises
 /// ProtocolError. Parameters are expected in the source's convention, intermediates per example
 /// (or either way, SourceInfo::intermediates_either_convention). A partial source (a set of
 /// formulas) is checked on exactly the quantities it claims. A failed case is diagnosed when
-/// options.diagnose is set.
+/// options.diagnose is set, in full mode only: a fast check names the failing quantities and
+/// entries (QuantityCheck::localized) and leaves the diagnosis to diagnose_fully.
 CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions& options = {});
 
 }  // namespace gradfuzz

@@ -87,6 +87,12 @@ struct QuantityCheck {
   std::vector<ConvergencePoint> convergence;
   double convergence_order = 0;
   std::optional<Convergence> convergence_verdict;
+  /// Judged by directional derivatives (fast mode, directional_check.hpp) rather than entry by
+  /// entry: then `numeric` is NaN except at localized entries, and `worst` is the worst of those.
+  bool directional = false;
+  /// Fast mode, a failed quantity: the entries group testing named, each with its own finite
+  /// difference (at most FastOptions::max_localized of them).
+  std::vector<EntryError> localized;
 
   bool shape_ok() const { return claimed_shape == expected_shape; }
 };
