@@ -1,7 +1,9 @@
 #include "gradfuzz/check.hpp"
 
 #include "gradfuzz/diagnose.hpp"
+#include "gradfuzz/forward.hpp"
 #include "gradfuzz/rounding.hpp"
+#include "gradfuzz/source_cost_probe.hpp"
 
 namespace gradfuzz {
 namespace {
@@ -18,10 +20,37 @@ void as_written(QuantityCheck& check, Shape written) {
   check.rel_diff = 0;
 }
 
+// Finite differences for `wanted`: parameters of the source's cost when asked for, everything
+// else (and everything by default) of the reference cost.
+NumericGradients numeric_for(const Case& c, GradientSource& source, const SourceInfo& info,
+                             const CheckOptions& options, const std::vector<Quantity>& wanted) {
+  const auto scheme = make_scheme(options.scheme, options.relative_step);
+  if (options.numeric_from == NumericFrom::reference) return numeric_gradients(c, *scheme, wanted);
+  std::vector<Quantity> parameters, intermediates;
+  for (Quantity q : wanted) (q.is_parameter() ? parameters : intermediates).push_back(q);
+  NumericGradients out = numeric_gradients(c, *scheme, intermediates);
+  const ForwardPass base = forward(c);
+  SourceCostProbe probe(c, base, source);
+  const auto source_scheme = make_scheme(options.scheme, options.relative_step, info.precision);
+  out.merge(numeric_gradients(c, *source_scheme, parameters, probe));
+  return out;
+}
+
 }  // namespace
+
+std::string_view to_string(NumericFrom n) {
+  return n == NumericFrom::source ? "source" : "reference";
+}
+
+std::optional<NumericFrom> find_numeric_from(std::string_view name) {
+  for (NumericFrom n : {NumericFrom::reference, NumericFrom::source})
+    if (to_string(n) == name) return n;
+  return std::nullopt;
+}
 
 bool CaseResult::passed() const {
   if (source_error) return false;
+  if (cost && !cost->passed) return false;
   for (const auto& check : checks)
     if (!check.passed) return false;
   return true;
@@ -59,7 +88,18 @@ void explain_failure(CaseResult& result, const SourceInfo& info, const Tolerance
 
 CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions& options) {
   const SourceInfo info = source.info();
-  CaseResult result{c, info.name, options.scheme, {}, std::nullopt, std::nullopt};
+  if (options.numeric_from == NumericFrom::source) {
+    if (!info.cost)
+      throw std::invalid_argument(info.name +
+                                  " does not compute its cost, so finite differences cannot be "
+                                  "taken of it (an adapter's hello must say \"cost\": true)");
+    if (options.scheme == Scheme::complex_step)
+      throw std::invalid_argument(
+          "the complex step cannot be taken of a source's cost (it needs "
+          "J at complex points); use central, forward or five-point");
+  }
+  CaseResult result{c,  info.name, options.scheme, options.numeric_from,
+                    {}, {},        std::nullopt,   std::nullopt};
   const Tolerance tolerance = options.tolerance.value_or(Tolerance::for_precision(info.precision));
   Claim claim;
   try {
@@ -69,6 +109,7 @@ CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions&
     if (options.diagnose) explain_failure(result, info, tolerance);
     return result;
   }
+  if (claim.cost) result.cost = check_cost(c, *claim.cost, tolerance);
   const Gradients& claimed = claim.gradients;
   std::vector<Quantity> wanted = info.partial ? std::vector<Quantity>{} : parameter_quantities(c);
   for (Quantity q : wanted)
@@ -81,8 +122,14 @@ CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions&
                           std::to_string(c.depth()) + "-layer network does not have");
     if (!q.is_parameter() || info.partial) wanted.push_back(q);
   }
-  const auto scheme = make_scheme(options.scheme, options.relative_step);
-  const NumericGradients numeric = numeric_gradients(c, *scheme, wanted);
+  NumericGradients numeric;
+  try {
+    numeric = numeric_for(c, source, info, options, wanted);
+  } catch (const SourceError& e) {  // the code failed computing its cost at a shifted point
+    result.source_error = std::string("computing its cost for finite differences: ") + e.what();
+    if (options.diagnose) explain_failure(result, info, tolerance);
+    return result;
+  }
   const Gradients magnitude = rounding_magnitudes(c, Convention::mean);
   const double m = static_cast<double>(c.m());
   for (Quantity q : wanted) {

@@ -51,4 +51,9 @@ std::vector<ConvergencePoint> convergence(const Case& c, Quantity q, arma::uword
 NumericGradients numeric_gradients(const Case& c, const DifferenceScheme& scheme,
                                    const std::vector<Quantity>& which);
 
+/// The same with J from `evaluator` (the code under test's cost: source_cost_probe.hpp), entry
+/// by entry, for quantities the evaluator can shift.
+NumericGradients numeric_gradients(const Case& c, const DifferenceScheme& scheme,
+                                   const std::vector<Quantity>& which, CostEvaluator& evaluator);
+
 }  // namespace gradfuzz
