@@ -14,8 +14,10 @@ int check_command(const std::vector<std::string>& args, Streams io) {
       "Draws --cases random networks, asks the source for its gradients on each, and compares\n"
       "them with finite differences of the cost J, in both conventions (mean: gradients of J;\n"
       "sum: of m*J). At the first failing case it stops, shrinks the case to the smallest one\n"
-      "that still fails, names the bug and prints the command that replays it.\n\n"
+      "that still fails, names the bug and prints the command that replays it. An adapter that\n"
+      "says its cost J has it checked against gradfuzz's forward pass too.\n\n"
       "  gradfuzz check --adapter '/usr/bin/python3 my_adapter.py'\n"
+      "  gradfuzz check --adapter '/usr/bin/python3 my_adapter.py' --numeric-from adapter\n"
       "  gradfuzz check --builtin reference\n"
       "  gradfuzz check --builtin no_inv_m --seed 7\n"
       "  gradfuzz check --builtin reference --layers 784,128,64,10 \\\n"
@@ -29,9 +31,9 @@ int check_command(const std::vector<std::string>& args, Streams io) {
       "--miss-probability, and the report states X. A failure is localized by group testing\n"
       "(each quantity alone, then halves of its entries) to the wrong quantities and entries;\n"
       "the shrunk failing case is then checked entry by entry to diagnose it.\n\n"
-      "Exit status: 0 passed, 1 a wrong gradient (or the code failed on a case), 2 bad usage,\n"
-      "3 the adapter misbehaved (crashed, hung, broke the protocol; the reports are still\n"
-      "written with the results so far).\n\n"
+      "Exit status: 0 passed, 1 a wrong gradient or cost (or the code failed on a case), 2 bad\n"
+      "usage, 3 the adapter misbehaved (crashed, hung, broke the protocol; the reports are\n"
+      "still written with the results so far).\n\n"
       "options");
   SourceArgs source_args;
   CampaignArgs campaign;
@@ -56,6 +58,8 @@ int check_command(const std::vector<std::string>& args, Streams io) {
   run.seed = campaign_options.seed;
   try {
     std::unique_ptr<GradientSource> source = make_source(source_args);
+    campaign_options.check.numeric_from =
+        numeric_from(source_args, *source, campaign_options.check.scheme);
     run.campaigns.push_back(fuzz(*source, campaign_options));
     // The source goes (an adapter is ended) before the reports are written.
   } catch (const UsageError& e) {

@@ -62,6 +62,7 @@ int replay_command(const std::vector<std::string>& args, Streams io) {
   try {
     std::unique_ptr<GradientSource> source =
         formula ? make_formula_source(formulas) : make_source(source_args);
+    if (!formula) check.numeric_from = numeric_from(source_args, *source, check.scheme);
     run.cases.push_back(check_case(c, *source, check));
     if (formula && run.cases.back().checks.empty() && !run.cases.back().source_error)
       throw UsageError("none of the formulas applies to this network (" + c.spec.describe() + ")");

@@ -21,7 +21,15 @@ void add_source_options(po::options_description& d, SourceArgs& a) {
       "timeout", po::value(&a.timeout)->default_value(a.timeout),
       "seconds the adapter may take for each request, its start (hello) included")(
       "max-response", po::value(&a.max_response)->default_value(a.max_response),
-      "longest response line accepted from the adapter, in bytes");
+      "longest response line accepted from the adapter, in bytes")(
+      "numeric-from", po::value(&a.numeric_from)->default_value(a.numeric_from),
+      "whose cost J the finite differences are taken of: 'reference' (gradfuzz's own forward "
+      "pass, exact to double rounding) or 'adapter' (the adapter's cost, one 'cost' request per "
+      "stencil point, so a J your code defines differently shows up as such; needs \"cost\": "
+      "true in its hello, e.g. serve(gradients, cost=cost_fn) in Python; steps and rounding "
+      "follow its dtype; parameters only: intermediates cannot be shifted through the protocol "
+      "and stay checked against the reference; not with --scheme complex-step). Either way a "
+      "cost the adapter sends is checked against gradfuzz's forward pass");
 }
 
 void validate(const SourceArgs& a) {
@@ -32,6 +40,29 @@ void validate(const SourceArgs& a) {
   if (!(a.timeout > 0) || !std::isfinite(a.timeout) || a.timeout > 1e6)
     throw UsageError("--timeout must be a number of seconds > 0");
   if (a.max_response < 1) throw UsageError("--max-response must be at least 1 byte");
+  if (a.numeric_from != "reference" && a.numeric_from != "adapter")
+    throw UsageError("--numeric-from " + a.numeric_from + ": expected reference or adapter");
+  if (a.numeric_from == "adapter" && a.adapter.empty())
+    throw UsageError(
+        "--numeric-from adapter takes finite differences of an adapter's cost: "
+        "give --adapter CMD");
+}
+
+NumericFrom numeric_from(const SourceArgs& a, const GradientSource& source, Scheme scheme) {
+  if (a.numeric_from != "adapter") return NumericFrom::reference;
+  if (!source.info().cost)
+    throw UsageError(
+        "--numeric-from adapter needs an adapter that answers cost requests, but "
+        "the hello of '" +
+        a.adapter +
+        "' did not say so: add \"cost\": true to its hello response and answer "
+        "{\"op\": \"cost\", ...} with {\"id\": ..., \"cost\": J} (with the "
+        "Python helper: serve(gradients, cost=cost_fn, ...))");
+  if (scheme == Scheme::complex_step)
+    throw UsageError(
+        "--numeric-from adapter cannot use --scheme complex-step (it needs J at "
+        "complex points); use central, forward or five-point");
+  return NumericFrom::source;
 }
 
 std::unique_ptr<GradientSource> make_source(const SourceArgs& a) {
@@ -59,6 +90,7 @@ std::string source_words(const SourceArgs& a) {
   }
   if (a.max_response != defaults.max_response)
     words += " --max-response " + std::to_string(a.max_response);
+  if (a.numeric_from != defaults.numeric_from) words += " --numeric-from " + a.numeric_from;
   return words;
 }
 

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "gradfuzz/adapter_source.hpp"
+#include "gradfuzz/check.hpp"
 
 namespace gradfuzz::cli {
 
@@ -16,14 +17,20 @@ struct SourceArgs {
   std::string adapter;
   double timeout = 10;                               ///< seconds per adapter request
   std::size_t max_response = std::size_t{64} << 20;  ///< bytes per adapter response line
+  std::string numeric_from = "reference";            ///< --numeric-from: reference or adapter
 };
 
-/// Adds --builtin, --adapter, --timeout and --max-response to `description`.
+/// Adds --builtin, --adapter, --timeout, --max-response and --numeric-from to `description`.
 void add_source_options(boost::program_options::options_description& description, SourceArgs& args);
 
-/// Throws UsageError unless exactly one of --builtin and --adapter is given and the limits are
-/// positive.
+/// Throws UsageError unless exactly one of --builtin and --adapter is given, the limits are
+/// positive, and --numeric-from is reference, or adapter with --adapter.
 void validate(const SourceArgs& args);
+
+/// Whose cost finite differences are taken of (--numeric-from), for `source` (an adapter
+/// started by make_source) and `scheme`: throws UsageError when the adapter cannot be
+/// differentiated (its hello lacks "cost": true) or the scheme is the complex step.
+NumericFrom numeric_from(const SourceArgs& args, const GradientSource& source, Scheme scheme);
 
 /// The source the arguments name; an adapter is started and has answered hello. Throws
 /// UsageError for an unknown built-in, ProtocolError when the adapter misbehaves at the start.

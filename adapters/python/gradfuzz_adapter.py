@@ -122,6 +122,11 @@ class _Server:
     def answer_cost(self, request):
         if self.cost is None:
             raise RuntimeError("this adapter declared no cost function (serve(..., cost=...))")
+        if self.cost is True:  # J is the "cost" key of what gradients() returns
+            result = self.gradients(*self.inputs(request))
+            if not isinstance(result, dict) or "cost" not in result:
+                raise KeyError("serve(..., cost=True) needs gradients() to return a 'cost' key")
+            return {"id": request["id"], "cost": float(result["cost"])}
         return {"id": request["id"], "cost": float(self.cost(*self.inputs(request)))}
 
     def answer(self, request):
@@ -150,7 +155,9 @@ def serve(gradients, convention="mean", dtype="float64", activations=None, losse
     dtype: "float64", or "float32" (inputs are rounded to float32; gradfuzz's tolerance follows).
     activations, losses: what your code supports (default: everything); gradfuzz draws only these.
     regularization: whether your code takes lambda > 0 (L2); if False, lambda is always 0.
-    cost: an optional function cost(net, params, X, Y) -> J, for `cost` requests.
+    cost: an optional function cost(net, params, X, Y) -> J, for `cost` requests (gradfuzz then
+        checks J against its forward pass, and `--numeric-from adapter` takes finite differences
+        of it); True answers them with the "cost" key of gradients()' result instead.
     name: shown in gradfuzz's reports (default: the script's name).
     """
     server = _Server(gradients, convention, dtype, activations, losses, regularization, cost,

@@ -1,6 +1,8 @@
 """A correct adapter for the checks, written with the Python helper.
 
-Options: --convention mean|sum, --dtype float64|float32, --intermediates, --pidfile PATH (writes
+Options: --convention mean|sum, --dtype float64|float32, --intermediates, --cost (answers cost
+requests: hello says "cost": true), --cost-in-gradients (sends J in every gradients response
+and answers cost requests from it: serve(..., cost=True)), --pidfile PATH (writes
 its process id there), --crash-after N (answers N gradients requests, then exits with status 1
 while writing to stderr: a crash after good answers), --noisy (prints to stdout, through
 Python and through file descriptor 1, in every answer).
@@ -40,15 +42,41 @@ def slope_of(g, Z, A, slope):
             "linear": lambda: np.ones_like(Z)}[g]()
 
 
-def backprop(net, params, X, Y, convention="mean", intermediates=False):
+def softplus(x):
+    return np.logaddexp(0, x)
+
+
+def cost(net, params, X, Y):
+    """J: the loss averaged over the batch plus (lambda/2m) sum ||W[l]||^2."""
     L, m, slope = len(net["layers"]) - 1, X.shape[1], net["leaky_slope"]
+    A = X
+    for l in range(1, L + 1):
+        Z = params["W%d" % l] @ A + params["b%d" % l]
+        A = activate(net["activations"][l - 1], Z, slope)
+    if net["loss"] == "bce":
+        total = np.sum(Y * softplus(-Z) + (1 - Y) * softplus(Z))
+    elif net["loss"] == "ce":
+        shifted = Z - Z.max(axis=0, keepdims=True)
+        total = -np.sum(Y * (shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))))
+    else:
+        total = 0.5 * np.sum((A - Y) ** 2)
+    squares = sum(np.sum(params["W%d" % l] ** 2) for l in range(1, L + 1))
+    return total / m + net["lambda"] / (2 * m) * squares
+
+
+def backprop(net, params, X, Y, convention="mean", intermediates=False, derivative=None):
+    """derivative(l, g, Z, A, slope), if given, replaces g[l]'(Z[l]) (a planted bug)."""
+    L, m, slope = len(net["layers"]) - 1, X.shape[1], net["leaky_slope"]
+    if derivative is None:
+        def derivative(l, g, Z, A, slope):
+            return slope_of(g, Z, A, slope)
     Z, A = [None], [X]
     for l in range(1, L + 1):
         Z.append(params["W%d" % l] @ A[-1] + params["b%d" % l])
         A.append(activate(net["activations"][l - 1], Z[-1], slope))
     dZ = A[L] - Y
     if net["loss"] == "mse":
-        dZ = dZ * slope_of(net["activations"][L - 1], Z[L], A[L], slope)
+        dZ = dZ * derivative(L, net["activations"][L - 1], Z[L], A[L], slope)
     s = 1.0 / m if convention == "mean" else 1.0
     out = {}
     for l in range(L, 0, -1):
@@ -59,7 +87,7 @@ def backprop(net, params, X, Y, convention="mean", intermediates=False):
         if intermediates:
             out["dZ%d" % l], out["dA%d" % (l - 1)] = dZ, dA
         if l > 1:
-            dZ = dA * slope_of(net["activations"][l - 2], Z[l - 1], A[l - 1], slope)
+            dZ = dA * derivative(l - 1, net["activations"][l - 2], Z[l - 1], A[l - 1], slope)
     return out
 
 
@@ -68,6 +96,8 @@ def main():
     parser.add_argument("--convention", default="mean")
     parser.add_argument("--dtype", default="float64")
     parser.add_argument("--intermediates", action="store_true")
+    parser.add_argument("--cost", action="store_true")
+    parser.add_argument("--cost-in-gradients", action="store_true")
     parser.add_argument("--pidfile")
     parser.add_argument("--crash-after", type=int, default=-1)
     parser.add_argument("--noisy", action="store_true")
@@ -86,10 +116,14 @@ def main():
         if args.noisy:  # what debugging code does; the helper keeps it off the protocol
             print("correct.py: a print from the code under test")
             os.write(1, b"correct.py: a write to file descriptor 1\n")
-        return backprop(net, params, X, Y, args.convention, args.intermediates)
+        out = backprop(net, params, X, Y, args.convention, args.intermediates)
+        if args.cost_in_gradients:
+            out["cost"] = cost(net, params, X, Y)
+        return out
 
     serve(gradients, convention=args.convention, dtype=args.dtype,
           intermediates=args.intermediates,
+          cost=cost if args.cost else (True if args.cost_in_gradients else None),
           name="correct_%s_%s" % (args.convention, args.dtype))
 
 

@@ -24,10 +24,18 @@ Before acting it writes "hostile: <mode>" to stderr, so tests can see the tail q
   no_newline      answers without the end of line, then waits
   hello_no_ok     answers hello with {"name": "x"}
   hello_unknown   answers hello declaring the activation "gelu"
-  hello_custom    answers hello with every field set (sum, float32, tanh+sigmoid, bce, ...)
+  hello_custom    answers hello with every field set (sum, float32, tanh+sigmoid, bce, cost,
+                  ...), and cost requests with 0.5
   stderr_flood    writes 2 MB to stderr before each answer (answers correctly shaped zeros)
   big_padding     adds 3 MB of padding under an extra key (a valid answer)
   nan_tokens      answers dW1 full of NaN, Infinity and -Infinity tokens
+  cost_missing    says "cost": true in hello, then answers a cost request without "cost"
+  cost_string     ... answers a cost request with "cost": "0.5"
+  cost_wrong_id   ... answers a cost request with id + 1
+  cost_hang       ... never answers a cost request
+  cost_error      ... answers a cost request with an error reply (a finding, not misbehaviour)
+The cost_* modes answer gradients requests normally (zeros, no cost), so gradfuzz follows each
+with a cost request.
 """
 
 import argparse
@@ -106,6 +114,8 @@ for line in sys.stdin:
                             "dtype": "float32", "activations": ["tanh", "sigmoid"],
                             "losses": ["bce"], "regularization": False, "cost": True,
                             "intermediates": True, "extra": [1, 2]}))
+        elif mode.startswith("cost_"):
+            say('{"ok": true, "name": "hostile", "cost": true}')
         else:
             say('{"ok": true, "name": "hostile"}')
         continue
@@ -117,6 +127,22 @@ for line in sys.stdin:
         break
     requests += 1
     rid = request["id"]
+    if op == "cost":
+        if mode == "hello_custom":  # declared cost: true, so it answers (a made-up J)
+            say(json.dumps({"id": rid, "cost": 0.5}))
+            continue
+        note("hostile: " + mode)
+        if mode == "cost_missing":
+            say(json.dumps({"id": rid, "J": 0.5}))
+        elif mode == "cost_string":
+            say(json.dumps({"id": rid, "cost": "0.5"}))
+        elif mode == "cost_wrong_id":
+            say(json.dumps({"id": rid + 1, "cost": 0.5}))
+        elif mode == "cost_error":
+            say(json.dumps({"id": rid, "error": "ValueError: no forward pass today"}))
+        else:
+            hang()
+        continue
     grads = grads_for(request["net"])
     response = {"id": rid, "grads": grads}
     if mode == "stderr_flood":
@@ -124,7 +150,8 @@ for line in sys.stdin:
         sys.stderr.flush()
     if mode == "big_padding":
         response["padding"] = "p" * (3 << 20)
-    if requests < args.after or mode in ("stderr_flood", "big_padding", "hello_custom"):
+    if (requests < args.after or mode.startswith("cost_") or
+            mode in ("stderr_flood", "big_padding", "hello_custom")):
         say(json.dumps(response))
         continue
     note("hostile: " + mode)

@@ -132,6 +132,54 @@ TEST(CheckAdapterCli, BadUsageExitsWith2) {
   EXPECT_NE(help.out.find("--adapter"), std::string::npos);
   EXPECT_NE(help.out.find("--timeout"), std::string::npos);
   EXPECT_NE(help.out.find("--max-response"), std::string::npos);
+  EXPECT_NE(help.out.find("--numeric-from"), std::string::npos);
+}
+
+TEST(CheckAdapterCli, NumericFromAdapterNeedsAnAdapterThatSaysItsCost) {
+  const CliRun r = gradfuzz("check --numeric-from adapter --adapter " +
+                            quoted(test_adapter("correct.py")) + " --cases 2");
+  EXPECT_EQ(r.status, 2) << shown(r);
+  EXPECT_NE(r.err.find("add \"cost\": true to its hello"), std::string::npos) << shown(r);
+  EXPECT_NE(r.err.find("serve(gradients, cost=cost_fn"), std::string::npos) << shown(r);
+  EXPECT_EQ(gradfuzz("check --numeric-from adapter --builtin reference").status, 2);
+  EXPECT_EQ(gradfuzz("check --numeric-from nowhere --adapter " +
+                     quoted(test_adapter("correct.py --cost")))
+                .status,
+            2);
+  EXPECT_EQ(gradfuzz("check --numeric-from adapter --scheme complex-step --adapter " +
+                     quoted(test_adapter("correct.py --cost")))
+                .status,
+            2);
+}
+
+TEST(CheckAdapterCli, TheCourseImplementationPassesAgainstItsOwnCost) {
+  for (const char* variant : {"", " --dtype float32"}) {
+    const CliRun r = gradfuzz("check --numeric-from adapter --seed 2 --cases 15 --adapter " +
+                              quoted(example_adapter(std::string("course_numpy.py") + variant)));
+    EXPECT_EQ(r.status, 0) << variant << '\n' << shown(r);
+    EXPECT_NE(r.out.find(" cost="), std::string::npos) << shown(r);
+  }
+}
+
+TEST(CheckAdapterCli, AWrongCostFailsWithForwardCostAndItsReplayKeepsTheNumericSource) {
+  const CliRun r = gradfuzz("check --numeric-from adapter --seed 1 --adapter " +
+                            quoted(test_adapter("buggy.py --bug cost_no_l2")));
+  EXPECT_EQ(r.status, 1) << shown(r);
+  EXPECT_NE(r.out.find("wrong cost [forward_cost]"), std::string::npos) << shown(r);
+  EXPECT_NE(r.out.find("cost J: claimed"), std::string::npos) << shown(r);
+  EXPECT_NE(r.out.find("--numeric-from adapter\n"), std::string::npos) << shown(r);
+}
+
+TEST(CheckAdapterCli, TheTorchExamplesSlipIsDiagnosed) {
+  if (std::system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "PyTorch is not installed (Debian: python3-torch)";
+  const CliRun r = gradfuzz("check --seed 1 --cases 20 --adapter " +
+                            quoted(example_adapter("torch_autograd_function.py --buggy")));
+  EXPECT_EQ(r.status, 1) << shown(r);
+  EXPECT_NE(r.out.find("[activation_derivative]: this is the known bug "
+                       "'tanh_derivative_unsquared'"),
+            std::string::npos)
+      << shown(r);
 }
 
 TEST(ReplayAdapterCli, ReplaysOneCaseAgainstAnAdapter) {

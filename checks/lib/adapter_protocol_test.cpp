@@ -267,7 +267,7 @@ TEST(AdapterProtocol, HelloDefaultsAreTheProtocols) {
   EXPECT_EQ(h.info.losses, all_losses());
   EXPECT_TRUE(h.info.regularization);
   EXPECT_FALSE(h.info.intermediates);
-  EXPECT_FALSE(h.cost);
+  EXPECT_FALSE(h.info.cost);
 }
 
 TEST(AdapterProtocol, HelloReadsEveryField) {
@@ -282,7 +282,7 @@ TEST(AdapterProtocol, HelloReadsEveryField) {
   EXPECT_EQ(h.info.losses, std::vector<Loss>{Loss::ce});
   EXPECT_FALSE(h.info.regularization);
   EXPECT_TRUE(h.info.intermediates);
-  EXPECT_TRUE(h.cost);
+  EXPECT_TRUE(h.info.cost);
 }
 
 TEST(AdapterProtocol, AWrongHelloIsNamed) {

@@ -6,6 +6,7 @@
 
 #include "gradfuzz/check.hpp"
 #include "gradfuzz/fuzz/generators.hpp"
+#include "gradfuzz/recipe.hpp"
 #include "gradfuzz/reference_backprop.hpp"
 
 namespace gradfuzz {
@@ -31,6 +32,32 @@ TEST(Mutants, TheCatalogueHasAtLeastTwentyNamedBugsWithKnownDiagnoses) {
     EXPECT_EQ(make_mutant(m.name)->info().name, m.name);
   }
   EXPECT_GE(names.size(), 20u);
+}
+
+// A derivative slip lives in the one g' every layer calls, so under mse it is in the output
+// delta too; with bce or ce the output delta A[L] - Y has no g' and a single layer is right.
+TEST(Mutants, DerivativeSlipsReachTheOutputDeltaUnderMseOnly) {
+  for (const auto& [name, g] : std::vector<std::pair<std::string, Activation>>{
+           {"tanh_derivative_unsquared", Activation::tanh},
+           {"sigmoid_derivative_for_tanh", Activation::tanh},
+           {"derivative_at_A", Activation::sigmoid},
+           {"relu_derivative_is_A", Activation::relu}}) {
+    CaseRecipe r;
+    r.spec.sizes = {2, 1};
+    r.spec.activations = {g};
+    r.spec.loss = Loss::mse;
+    r.batch = 3;
+    r.seed = 5;
+    const Case mse = make_case(r);
+    const CaseResult slipped = check_case(mse, *make_mutant(name));
+    EXPECT_FALSE(slipped.passed()) << name;
+    ASSERT_TRUE(slipped.diagnosis) << name;
+    EXPECT_EQ(slipped.diagnosis->mutant, name);
+    EXPECT_EQ(slipped.diagnosis->id, "activation_derivative") << name;
+    if (g != Activation::sigmoid) continue;
+    r.spec.loss = Loss::bce;
+    EXPECT_TRUE(check_case(make_case(r), *make_mutant(name)).passed()) << name;
+  }
 }
 
 TEST(Mutants, UnknownNamesAreRefusedWithTheCatalogue) {

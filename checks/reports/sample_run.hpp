@@ -74,7 +74,8 @@ inline RunResult sample_run() {
   campaign.cases_run = 3;
   campaign.kink_entries = 4;
   campaign.borderline_settled = 1;
-  campaign.quantities = {{"dW1", 3, 0.5, 1}, {"db1", 3, 0.5, 1}, {"dW2", 2, 1.5e-11, 0}};
+  campaign.quantities = {
+      {"dW1", 3, 0.5, 1}, {"db1", 3, 0.5, 1}, {"dW2", 2, 1.5e-11, 0}, {"cost", 3, 2.5e-16, 0}};
   campaign.failure = Failure{3, found, shrunk, 5, 40};
   run.campaigns.push_back(campaign);
 
@@ -84,6 +85,7 @@ inline RunResult sample_run() {
   single.scheme = Scheme::complex_step;
   arma::mat a = {{0.5, -1.0}, {2.0, 0.25}};
   single.checks.push_back(check(Quantity::dW(1), a, a, true, Convention::mean));
+  single.cost = CostCheck{0.6931471805599453, 0.6931471805599453, 6.9e-08, true};
   run.cases.push_back(single);
 
   CampaignResult hunt = campaign;

@@ -20,6 +20,10 @@ runs = {
     "failing": (["check", "--builtin", "no_inv_m", "--seed", "3"], 1),
     "passing": (["check", "--builtin", "reference", "--cases", "20", "--seed", "1"], 0),
     "selftest": (["selftest", "--cases", "10", "--no-mutants"], 0),
+    # A wrong cost (hello "cost": true) with differences of the adapter's own cost.
+    "cost": (["check", "--adapter", "/usr/bin/python3 " + os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", "adapters", "buggy.py") +
+        " --bug cost_no_l2", "--numeric-from", "adapter", "--seed", "1", "--cases", "5"], 1),
     "replay": (["replay", "v1;sizes=2,3,1;act=relu,sigmoid;loss=bce;lambda=0.5;slope=0.01;m=3;"
                 "seed=9;scale=1;values=grid;labels=soft", "--builtin", "l2_on_biases"], 1),
 }

@@ -22,6 +22,22 @@ void tally(std::map<std::string, QuantitySummary>& summary, const CaseResult& r)
     if (!(q.rel_diff <= s.max_rel_diff)) s.max_rel_diff = q.rel_diff;  // NaN sticks
     if (!q.passed) ++s.failures;
   }
+  if (r.cost) {
+    auto& s = summary["cost"];
+    s.name = "cost";
+    ++s.cases;
+    const double rel = r.cost->rel_error();
+    if (!(rel <= s.max_rel_diff)) s.max_rel_diff = rel;
+    if (!r.cost->passed) ++s.failures;
+  }
+}
+
+// Report order: the quantities (parameters, then intermediates), then the cost.
+bool report_order(const QuantitySummary& a, const QuantitySummary& b) {
+  const auto qa = parse_quantity(a.name), qb = parse_quantity(b.name);
+  if (qa && qb) return *qa < *qb;
+  if (qa || qb) return qa.has_value();
+  return a.name < b.name;
 }
 
 void tally(std::optional<FastSummary>& campaign, const std::optional<FastSummary>& one) {
@@ -98,10 +114,7 @@ CampaignResult fuzz(GradientSource& source, const CampaignOptions& options,
   std::map<std::string, QuantitySummary> summary;
   auto finish = [&] {
     for (auto& [name, s] : summary) result.quantities.push_back(s);
-    std::sort(result.quantities.begin(), result.quantities.end(),
-              [](const QuantitySummary& a, const QuantitySummary& b) {
-                return *parse_quantity(a.name) < *parse_quantity(b.name);
-              });
+    std::sort(result.quantities.begin(), result.quantities.end(), report_order);
     return result;
   };
 

@@ -6,7 +6,9 @@
 #include "gradfuzz/convergence_verdict.hpp"
 #include "gradfuzz/diagnose.hpp"
 #include "gradfuzz/directional_check.hpp"
+#include "gradfuzz/forward.hpp"
 #include "gradfuzz/rounding.hpp"
+#include "gradfuzz/source_cost_probe.hpp"
 
 namespace gradfuzz {
 namespace {
@@ -24,10 +26,37 @@ void as_written(QuantityCheck& check, Shape written) {
   check.rel_diff = 0;
 }
 
+// Finite differences for `wanted`: parameters of the source's cost when asked for, everything
+// else (and everything by default) of the reference cost.
+NumericGradients numeric_for(const Case& c, GradientSource& source, const SourceInfo& info,
+                             const CheckOptions& options, const std::vector<Quantity>& wanted) {
+  const auto scheme = make_scheme(options.scheme, options.relative_step);
+  if (options.numeric_from == NumericFrom::reference) return numeric_gradients(c, *scheme, wanted);
+  std::vector<Quantity> parameters, intermediates;
+  for (Quantity q : wanted) (q.is_parameter() ? parameters : intermediates).push_back(q);
+  NumericGradients out = numeric_gradients(c, *scheme, intermediates);
+  const ForwardPass base = forward(c);
+  SourceCostProbe probe(c, base, source);
+  const auto source_scheme = make_scheme(options.scheme, options.relative_step, info.precision);
+  out.merge(numeric_gradients(c, *source_scheme, parameters, probe));
+  return out;
+}
+
 }  // namespace
+
+std::string_view to_string(NumericFrom n) {
+  return n == NumericFrom::source ? "source" : "reference";
+}
+
+std::optional<NumericFrom> find_numeric_from(std::string_view name) {
+  for (NumericFrom n : {NumericFrom::reference, NumericFrom::source})
+    if (to_string(n) == name) return n;
+  return std::nullopt;
+}
 
 bool CaseResult::passed() const {
   if (source_error) return false;
+  if (cost && !cost->passed) return false;
   for (const auto& check : checks)
     if (!check.passed) return false;
   return true;
@@ -88,7 +117,18 @@ void diagnose_fully(CaseResult& result, GradientSource& source, const CheckOptio
 
 CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions& options) {
   const SourceInfo info = source.info();
-  CaseResult result{c, info.name, options.scheme, {}, std::nullopt, std::nullopt, std::nullopt};
+  if (options.numeric_from == NumericFrom::source) {
+    if (!info.cost)
+      throw std::invalid_argument(info.name +
+                                  " does not compute its cost, so finite differences cannot be "
+                                  "taken of it (an adapter's hello must say \"cost\": true)");
+    if (options.scheme == Scheme::complex_step)
+      throw std::invalid_argument(
+          "the complex step cannot be taken of a source's cost (it needs "
+          "J at complex points); use central, forward or five-point");
+  }
+  CaseResult result{c,  info.name,    options.scheme, options.numeric_from, {},
+                    {}, std::nullopt, std::nullopt,   std::nullopt};
   const Tolerance tolerance = options.tolerance.value_or(Tolerance::for_precision(info.precision));
   Claim claim;
   try {
@@ -98,6 +138,7 @@ CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions&
     if (options.diagnose) explain_failure(result, info, tolerance);
     return result;
   }
+  if (claim.cost) result.cost = check_cost(c, *claim.cost, tolerance);
   const Gradients& claimed = claim.gradients;
   std::vector<Quantity> wanted = info.partial ? std::vector<Quantity>{} : parameter_quantities(c);
   for (Quantity q : wanted)
@@ -118,8 +159,14 @@ CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions&
         as_written(check, written->second);
     return result;
   }
-  const auto scheme = make_scheme(options.scheme, options.relative_step);
-  const NumericGradients numeric = numeric_gradients(c, *scheme, wanted);
+  NumericGradients numeric;
+  try {
+    numeric = numeric_for(c, source, info, options, wanted);
+  } catch (const SourceError& e) {  // the code failed computing its cost at a shifted point
+    result.source_error = std::string("computing its cost for finite differences: ") + e.what();
+    if (options.diagnose) explain_failure(result, info, tolerance);
+    return result;
+  }
   const Gradients magnitude =
       rounding_magnitudes(c, Convention::mean, tolerance.ulps * tolerance.epsilon);
   const double m = static_cast<double>(c.m());
@@ -128,11 +175,14 @@ CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions&
     // Intermediates' magnitudes are per example; compare() wants the mean convention's.
     const arma::mat magnitude_mean = q.is_parameter() ? magnitude.at(q) : magnitude.at(q) / m;
     // Borderline entries get the convergence-rate verdict: settled only when it converges.
-    const BorderlineJudge settle = [&c, q](arma::uword row, arma::uword col, double claimed_mean,
-                                           double allowance_mean) {
-      return study_convergence(c, q, row, col, claimed_mean, allowance_mean).verdict ==
-             Convergence::converges;
-    };
+    // The study takes the reference's J, so it settles only differences of the reference.
+    BorderlineJudge settle;
+    if (options.numeric_from == NumericFrom::reference)
+      settle = [&c, q](arma::uword row, arma::uword col, double claimed_mean,
+                       double allowance_mean) {
+        return study_convergence(c, q, row, col, claimed_mean, allowance_mean).verdict ==
+               Convergence::converges;
+      };
     QuantityCheck check = compare(q, claimed.at(q), numeric.at(q), magnitude_mean, c.m(), expected,
                                   tolerance, settle);
     if (!q.is_parameter() && info.intermediates_either_convention && !check.passed &&

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "gradfuzz/forward.hpp"
 #include "gradfuzz/mutants.hpp"
 #include "gradfuzz/reference_backprop.hpp"
 
@@ -322,13 +323,117 @@ std::optional<Diagnosis> localize(const CaseResult& r) {
   return std::nullopt;
 }
 
+// What a wrong J is likely to be, from the pieces gradfuzz's own J is made of.
+std::string cost_cause(const Case& c, const CostCheck& cost) {
+  const ForwardPass f = forward(c);
+  const double m = static_cast<double>(c.m());
+  const double mean_loss = f.loss_sum / m, l2 = f.l2, got = cost.claimed;
+  auto near = [&](double x) { return std::abs(got - x) <= cost.allowed; };
+  if (l2 > 0 && near(mean_loss))
+    return ": it is the loss without the L2 term (lambda/2m) sum ||W[l]||^2 = " + num(l2);
+  if (m > 1 && near(f.loss_sum + l2 * m) && !near(cost.reference))
+    return ": it is m = " + num(m) +
+           " times J, the loss summed over the batch; J averages it "
+           "(1/m)";
+  if (m > 1 && near(f.loss_sum + l2))
+    return ": the loss is summed over the batch (the 1/m is missing) while the L2 term is right";
+  if (l2 > 0 && near(mean_loss + 2 * l2))
+    return ": its L2 term is twice lambda/2m sum ||W[l]||^2 (the 1/2 is missing)";
+  if (l2 > 0 && near(mean_loss + l2 * m))
+    return ": its L2 term lacks the 1/m, lambda/2 sum ||W[l]||^2 instead of lambda/2m";
+  if (c.spec.loss == Loss::mse && near(2 * mean_loss + l2))
+    return ": its mse lacks the 1/2 of (1/2m) sum (A[L] - Y)^2";
+  if (near(-cost.reference)) return ": its sign is flipped (a cross-entropy is -sum Y log A)";
+  return "";
+}
+
+Diagnosis forward_cost(const CaseResult& r) {
+  const CostCheck& cost = *r.cost;
+  const std::string what = "the cost J the code computes is " + num(cost.claimed) +
+                           " where gradfuzz's forward pass " + "gives " + num(cost.reference) +
+                           " (off by " + num(cost.abs_error()) + ", rounding allows " +
+                           num(cost.allowed) + "): its forward pass or its loss is wrong";
+  return {"forward_cost", what + cost_cause(r.c, cost), std::nullopt, std::nullopt};
+}
+
+// Walking back from the output as backprop does (dZ<L>, dW<L>, db<L>, dA<L-1>, dZ<L-1>, ...),
+// the first quantity that disagrees while every checked quantity before it agrees. Only
+// meaningful with intermediates: parameters alone do not say whether dZ<l> was already wrong.
+struct Disagreement {
+  int layer = 0;
+  std::string text;
+};
+
+std::optional<Disagreement> first_disagreement(const CaseResult& r) {
+  bool intermediates = false;
+  for (const QuantityCheck& q : r.checks) intermediates |= !q.quantity.is_parameter();
+  if (!intermediates) return std::nullopt;
+  std::vector<std::string> agreeing;
+  for (int l = r.c.depth(); l >= 1; --l)
+    for (Quantity q : {Quantity::dZ(l), Quantity::dW(l), Quantity::db(l), Quantity::dA(l - 1)}) {
+      const QuantityCheck* check = nullptr;
+      for (const auto& candidate : r.checks)
+        if (candidate.quantity == q) check = &candidate;
+      if (!check) continue;
+      if (check->passed) {
+        agreeing.push_back(q.name());
+        continue;
+      }
+      std::string text = "the disagreement starts in layer " + std::to_string(l) +
+                         ": walking back from the output, " + q.name() +
+                         " is the first quantity that disagrees";
+      if (agreeing.empty()) {
+        text += " (it is the first one checked)";
+      } else {
+        text += " while ";
+        for (std::size_t k = 0; k < agreeing.size(); ++k) text += (k ? ", " : "") + agreeing[k];
+        text += agreeing.size() == 1 ? " agrees" : " agree";
+      }
+      return Disagreement{l, text};
+    }
+  return std::nullopt;
+}
+
+Diagnosis diagnose_cause(const CaseResult& r, const SourceInfo& info, const Tolerance& t);
+
 }  // namespace
 
 Diagnosis diagnose(const CaseResult& r, const SourceInfo& info, const Tolerance& t) {
+  Diagnosis d = diagnose_cause(r, info, t);
+  if (d.id == "none" || d.id == "adapter_error") return d;
+  if (const auto where = first_disagreement(r)) {
+    d.layer = where->layer;
+    d.message += ". T" + where->text.substr(1);
+  }
+  return d;
+}
+
+namespace {
+
+Diagnosis diagnose_cause(const CaseResult& r, const SourceInfo& info, const Tolerance& t) {
   if (r.source_error)
     return {"adapter_error", "the code under test failed on this case: " + *r.source_error,
             std::nullopt, std::nullopt};
   const auto failures = r.failures();
+  if (r.cost && !r.cost->passed) {
+    Diagnosis d = forward_cost(r);
+    if (failures.empty()) return d;
+    if (r.numeric_from == NumericFrom::source) {
+      // The differences were taken of this wrong cost: the gradients' disagreement with them
+      // says nothing about the gradients themselves.
+      d.message += ". The gradients were compared with finite differences of this cost, so " +
+                   std::to_string(failures.size()) + " quantit" +
+                   (failures.size() == 1 ? "y disagrees" : "ies disagree") +
+                   " with it too; check them against gradfuzz's J with --numeric-from reference";
+      return d;
+    }
+    CaseResult gradients_only = r;
+    gradients_only.cost.reset();
+    const Diagnosis g = diagnose_cause(gradients_only, info, t);
+    d.message += ". The gradients disagree too: [" + g.id + "] " + g.message;
+    d.layer = g.layer;
+    return d;
+  }
   if (failures.empty()) return {"none", "every quantity agrees", std::nullopt, std::nullopt};
   for (const QuantityCheck* q : failures)
     if (q->non_finite) {
@@ -383,4 +488,5 @@ Diagnosis diagnose(const CaseResult& r, const SourceInfo& info, const Tolerance&
           std::nullopt, layer};
 }
 
+}  // namespace
 }  // namespace gradfuzz

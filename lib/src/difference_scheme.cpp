@@ -33,10 +33,10 @@ double DifferenceScheme::step_for(double x) const {
   return relative_step() * std::max(1.0, std::abs(x));
 }
 
-std::unique_ptr<DifferenceScheme> make_scheme(Scheme s, double relative_step) {
+std::unique_ptr<DifferenceScheme> make_scheme(Scheme s, double relative_step, Precision precision) {
   if (relative_step < 0 || !std::isfinite(relative_step))
     throw std::invalid_argument("the relative step must be finite and > 0 (0 for the default)");
-  constexpr double eps = std::numeric_limits<double>::epsilon();
+  const double eps = machine_epsilon(precision);
   switch (s) {
     case Scheme::forward:
       return std::make_unique<detail::ForwardDifference>(relative_step != 0 ? relative_step
@@ -55,7 +55,7 @@ std::unique_ptr<DifferenceScheme> make_scheme(Scheme s, double relative_step) {
 
 namespace detail {
 
-Stencil sample(const CostProbe& probe, double h) {
+Stencil sample(const CostEvaluator& probe, double h) {
   Stencil s;
   s.h = h;
   s.f0 = probe.base_cost();
@@ -68,14 +68,14 @@ Stencil sample(const CostProbe& probe, double h) {
   return s;
 }
 
-double rounding_bound(const CostProbe& probe, double weight, double h) {
+double rounding_bound(const CostEvaluator& probe, double weight, double h) {
   // J's rounding error is a modest multiple of eps * rounding_scale(); 64 ulps covers deep,
   // wide cases with room to spare.
   constexpr double kUlps = 64;
-  return weight * kUlps * std::numeric_limits<double>::epsilon() * probe.rounding_scale() / h;
+  return weight * kUlps * probe.epsilon() * probe.rounding_scale() / h;
 }
 
-void mark_kink(Estimate& e, const Stencil& s, const CostProbe& probe) {
+void mark_kink(Estimate& e, const Stencil& s, const CostEvaluator& probe) {
   if (!s.crossed) return;
   e.at_kink = true;
   e.kinks_crossed = s.crossed;

@@ -102,7 +102,8 @@ void failure_block(std::ostream& out, const RunResult& run, const Failure& f, st
   if (s.diagnosis)
     out << "  diagnosis [" << s.diagnosis->id << "]: " << s.diagnosis->message << '\n';
   if (s.source_error) out << "  the code under test failed: " << *s.source_error << '\n';
-  if (!s.checks.empty()) failure_table(out, s);
+  if (!s.failures().empty()) failure_table(out, s);
+  if (s.cost && !s.cost->passed) out << "  " << detail::cost_line(*s.cost) << '\n';
   out << "  replay: " << replay_command(run, s.c) << '\n';
 }
 
@@ -117,10 +118,14 @@ void ConsoleReporter::report(const RunResult& run) {
   for (std::size_t i = 0; i < run.cases.size(); ++i) {
     const CaseResult& result = run.cases[i];
     out_ << "\ncase " << i + 1 << "/" << run.cases.size() << ": " << result.source << " on "
-         << describe(result.c) << ", " << to_string(result.scheme) << " differences\n";
+         << describe(result.c) << ", " << to_string(result.scheme) << " differences";
+    if (const std::string words = detail::numeric_words(result); !words.empty())
+      out_ << " (" << words << ")";
+    out_ << '\n';
     if (result.source_error)
       out_ << "  the code under test failed: " << *result.source_error << '\n';
     case_table(out_, result);
+    if (result.cost) out_ << "  " << detail::cost_line(*result.cost) << '\n';
     fast_line(out_, result.fast);
     localized(out_, result);
     if (result.diagnosis)

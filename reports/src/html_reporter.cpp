@@ -239,6 +239,11 @@ void failure_section(std::ostream& out, const RunResult& run, const CaseResult& 
   if (r.source_error)
     out << "<p class=\"diagnosis\">The code under test failed: " << esc(*r.source_error) << "</p>";
   if (!found.empty()) out << "<p class=\"muted\">" << esc(found) << "</p>";
+  if (r.cost)
+    out << "<p class=\"" << (r.cost->passed ? "ok" : "bad")
+        << "\">Forward pass: " << esc(detail::cost_line(*r.cost)) << "</p>";
+  if (const std::string words = detail::numeric_words(r); !words.empty())
+    out << "<p class=\"muted\">Finite differences: " << esc(words) << ".</p>";
   out << "<h3>The smallest failing network</h3><p>" << esc(detail::describe(r.c)) << "</p>"
       << network(r.c);
   const std::string id = "replay-" + std::to_string(++ids);

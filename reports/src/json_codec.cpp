@@ -237,11 +237,27 @@ QuantityCheck read_check(const json& j) {
   return q;
 }
 
+json cost_json(const std::optional<CostCheck>& cost) {
+  if (!cost) return nullptr;
+  return {{"claimed", number(cost->claimed)},       {"reference", number(cost->reference)},
+          {"allowed", number(cost->allowed)},       {"abs_error", number(cost->abs_error())},
+          {"rel_error", number(cost->rel_error())}, {"passed", cost->passed}};
+}
+
+std::optional<CostCheck> read_cost(const json& j) {
+  if (j.is_null()) return std::nullopt;
+  return CostCheck{read_number(need(j, "claimed"), "claimed"),
+                   read_number(need(j, "reference"), "reference"),
+                   read_number(need(j, "allowed"), "allowed"), need(j, "passed").get<bool>()};
+}
+
 json case_result_json(const CaseResult& r) {
   json checks = json::array();
   for (const auto& q : r.checks) checks.push_back(check_json(q));
   json out = {{"source", r.source},
               {"scheme", std::string(to_string(r.scheme))},
+              {"numeric_from", std::string(to_string(r.numeric_from))},
+              {"cost", cost_json(r.cost)},
               {"case", case_json(r.c)},
               {"passed", r.passed()},
               {"source_error", r.source_error ? json(*r.source_error) : json(nullptr)},
@@ -256,6 +272,11 @@ CaseResult read_case_result(const json& j) {
   r.c = read_case(need(j, "case"));
   r.source = need(j, "source").get<std::string>();
   r.scheme = find_scheme(need(j, "scheme").get<std::string>()).value_or(Scheme::central);
+  // Results written before the cost check have neither field.
+  if (j.contains("numeric_from"))
+    r.numeric_from =
+        find_numeric_from(j["numeric_from"].get<std::string>()).value_or(NumericFrom::reference);
+  if (j.contains("cost")) r.cost = read_cost(j["cost"]);
   if (!need(j, "source_error").is_null()) r.source_error = j["source_error"].get<std::string>();
   r.diagnosis = read_diagnosis(need(j, "diagnosis"));
   for (const json& q : need(j, "checks")) r.checks.push_back(read_check(q));
@@ -321,9 +342,20 @@ CampaignResult read_campaign(const json& j) {
 
 // The contract's summary views: one entry per checked quantity, one per failing quantity.
 json summary_checks(const RunResult& run) {
-  std::map<Quantity, json> checks;
+  // Keyed in report order: the quantities (parameters, then intermediates), then the cost.
+  using Key = std::pair<std::optional<Quantity>, std::string>;
+  auto key = [](const std::string& name) -> Key {
+    const auto q = parse_quantity(name);
+    return {q, q ? "" : name};
+  };
+  auto order = [](const Key& a, const Key& b) {
+    if (a.first && b.first) return *a.first < *b.first;
+    if (a.first || b.first) return a.first.has_value();
+    return a.second < b.second;
+  };
+  std::map<Key, json, decltype(order)> checks(order);
   auto merge = [&](const std::string& name, std::size_t cases, double rel, std::size_t failures) {
-    json& c = checks[*parse_quantity(name)];
+    json& c = checks[key(name)];
     if (c.is_null()) c = {{"name", name}, {"cases", 0}, {"failures", 0}, {"max_rel_error", 0.0}};
     c["cases"] = c["cases"].get<std::size_t>() + cases;
     c["failures"] = c["failures"].get<std::size_t>() + failures;
@@ -331,27 +363,32 @@ json summary_checks(const RunResult& run) {
         (c["max_rel_error"].is_number() && rel > c["max_rel_error"].get<double>()))
       c["max_rel_error"] = number(rel);
   };
-  for (const auto& r : run.cases)
+  for (const auto& r : run.cases) {
     for (const auto& q : r.checks) merge(q.quantity.name(), 1, q.rel_diff, q.passed ? 0 : 1);
+    if (r.cost) merge("cost", 1, r.cost->rel_error(), r.cost->passed ? 0 : 1);
+  }
   for (const auto& c : run.campaigns)
     for (const auto& q : c.quantities) merge(q.name, q.cases, q.max_rel_diff, q.failures);
   // The convention a quantity matched: that of its failing check, if one failed.
-  std::map<Quantity, std::string> matched;
+  std::map<Key, std::string, decltype(order)> matched(order);
   auto note = [&](const CaseResult& r) {
     for (const auto& q : r.checks)
-      if (!q.passed) matched[q.quantity] = q.matched ? std::string(to_string(*q.matched)) : "none";
+      if (!q.passed)
+        matched[key(q.quantity.name())] = q.matched ? std::string(to_string(*q.matched)) : "none";
+    if (r.cost && !r.cost->passed) matched[key("cost")] = "none";
   };
   for (const auto& r : run.cases) note(r);
   for (const auto& c : run.campaigns)
     if (c.failure) note(c.failure->shrunk);
   json out = json::array();
-  for (auto& [q, c] : checks) {
+  for (auto& [k, c] : checks) {
     const bool passed = c["failures"].get<std::size_t>() == 0;
     c["passed"] = passed;
+    // J is always the mean (PROTOCOL.md), whatever the source's convention.
+    const bool mean = !k.first || k.first->is_parameter();
     c["convention_matched"] =
-        matched.contains(q)
-            ? matched[q]
-            : std::string(to_string(q.is_parameter() ? Convention::mean : Convention::sum));
+        matched.contains(k) ? matched[k]
+                            : std::string(to_string(mean ? Convention::mean : Convention::sum));
     out.push_back(c);
   }
   return out;

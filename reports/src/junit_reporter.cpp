@@ -15,6 +15,7 @@ std::string failure_text(const RunResult& run, const CaseResult& shrunk, const Q
   if (shrunk.diagnosis)
     text << "[" << shrunk.diagnosis->id << "] " << shrunk.diagnosis->message << "\n";
   if (shrunk.source_error) text << "the code under test failed: " << *shrunk.source_error << "\n";
+  if (!q && shrunk.cost && !shrunk.cost->passed) text << detail::cost_line(*shrunk.cost) << "\n";
   if (q) {
     if (!q->shape_ok())
       text << q->quantity.name() << " is " << to_string(q->claimed_shape) << ", expected "
@@ -50,7 +51,7 @@ void campaign_suite(XmlWriter& xml, const RunResult& run, const CampaignResult& 
   const CaseResult* shrunk = c.failure ? &c.failure->shrunk : nullptr;
   std::size_t failures = 0;
   for (const auto& q : c.quantities) {
-    bool failed = false;
+    bool failed = shrunk && q.name == "cost" && shrunk->cost && !shrunk->cost->passed;
     if (shrunk)
       for (const auto* bad : shrunk->failures()) failed = failed || bad->quantity.name() == q.name;
     failures += failed ? 1 : 0;
@@ -76,6 +77,8 @@ void campaign_suite(XmlWriter& xml, const RunResult& run, const CampaignResult& 
     test.attribute("classname", "gradfuzz." + c.source)
         .attribute("name", q.name)
         .attribute("time", "0");
+    if (shrunk && q.name == "cost" && shrunk->cost && !shrunk->cost->passed)
+      failure(xml, run, *shrunk, nullptr);
     if (shrunk)
       for (const QuantityCheck* bad : shrunk->failures())
         if (bad->quantity.name() == q.name) failure(xml, run, *shrunk, bad);
@@ -108,8 +111,9 @@ void JunitReporter::report(const RunResult& run) {
   if (!run.cases.empty()) {
     std::size_t tests = 0, failures = 0;
     for (const auto& r : run.cases) {
-      tests += r.checks.size() + (r.source_error ? 1 : 0);
-      failures += r.failures().size() + (r.source_error ? 1 : 0);
+      tests += r.checks.size() + (r.source_error ? 1 : 0) + (r.cost ? 1 : 0);
+      failures +=
+          r.failures().size() + (r.source_error ? 1 : 0) + (r.cost && !r.cost->passed ? 1 : 0);
     }
     XmlWriter::Element suite(xml, "testsuite");
     suite.attribute("name", "gradfuzz " + run.command + ": cases")
@@ -129,6 +133,13 @@ void JunitReporter::report(const RunResult& run) {
             .attribute("name", prefix + q.quantity.name())
             .attribute("time", "0");
         if (!q.passed) failure(xml, run, r, &q);
+      }
+      if (r.cost) {
+        XmlWriter::Element test(xml, "testcase");
+        test.attribute("classname", "gradfuzz." + r.source)
+            .attribute("name", prefix + "cost")
+            .attribute("time", "0");
+        if (!r.cost->passed) failure(xml, run, r, nullptr);
       }
       if (r.source_error) {
         XmlWriter::Element test(xml, "testcase");

@@ -28,6 +28,9 @@ void failure_section(std::ostream& out, const RunResult& run, const CaseResult& 
   if (shrunk.source_error)
     out << "The code under test failed: `" << cell(*shrunk.source_error) << "`\n\n";
   out << "Smallest failing case: " << detail::describe(shrunk.c) << "\n\n";
+  if (shrunk.cost) out << "Forward pass: " << detail::cost_line(*shrunk.cost) << "\n\n";
+  if (const std::string words = detail::numeric_words(shrunk); !words.empty())
+    out << "Finite differences: " << words << ".\n\n";
   if (!shrunk.failures().empty()) {
     out << "| quantity | entry | claimed | numeric | abs. error | rel. error | convention |\n"
         << "|---|---|---:|---:|---:|---:|---|\n";

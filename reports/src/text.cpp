@@ -23,6 +23,17 @@ std::string entry_name(const EntryError& e) {
   return "(" + std::to_string(e.row) + "," + std::to_string(e.col) + ")";
 }
 
+std::string cost_line(const CostCheck& cost) {
+  return "cost J: claimed " + format("%.10g", cost.claimed) + ", reference " +
+         format("%.10g", cost.reference) + " (off by " + format("%.2g", cost.abs_error()) +
+         ", allowed " + format("%.2g", cost.allowed) + "): " + (cost.passed ? "pass" : "FAIL");
+}
+
+std::string numeric_words(const CaseResult& r) {
+  if (r.numeric_from == NumericFrom::reference) return "";
+  return "parameters from differences of the code's own cost";
+}
+
 std::string verdict(const RunResult& run) {
   std::string line = "gradfuzz " + run.command + ": ";
   if (run.misbehaved()) return line + "ERROR: the code under test misbehaved";
@@ -32,7 +43,9 @@ std::string verdict(const RunResult& run) {
   for (const auto& c : run.campaigns)
     if (c.failure) {
       const auto& d = c.failure->shrunk.diagnosis;
-      return line + "FAILED: " + c.source + " has a wrong gradient" +
+      const auto& cost = c.failure->shrunk.cost;
+      return line + "FAILED: " + c.source +
+             (cost && !cost->passed ? " has a wrong cost" : " has a wrong gradient") +
              (d ? " [" + d->id + "]" : "") + ", found at case " +
              std::to_string(c.failure->case_number);
     }

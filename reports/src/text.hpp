@@ -17,5 +17,9 @@ std::string replay_command(const RunResult& run, const Case& c);
 std::string verdict(const RunResult& run);
 /// "(row,col)"
 std::string entry_name(const EntryError& e);
+/// "cost J: claimed 0.6931, reference 0.6931 (off by 1.1e-16, allowed 6.9e-08): pass"
+std::string cost_line(const CostCheck& cost);
+/// "" for the reference cost; "parameters from differences of the code's own cost" otherwise.
+std::string numeric_words(const CaseResult& r);
 
 }  // namespace gradfuzz::detail

@@ -6,7 +6,9 @@ LinearTanh computes A = tanh(W X + b) (examples as columns) and writes its own b
 The network stacks LinearTanh layers under a mean-squared-error cost with L2, and autograd
 chains the hand-written backwards; gradfuzz compares the result with finite differences.
 --buggy swaps in a classic slip, dZ = dA * (1 - A) instead of dA * (1 - A^2), to show the
-finding. Needs PyTorch (Debian: apt-get install python3-torch).
+finding: gradfuzz names it activation_derivative, the catalogue's tanh_derivative_unsquared
+(the slip is in the one backward every layer shares, so under mse it is in the output layer's
+delta too). Needs PyTorch (Debian: apt-get install python3-torch).
 """
 
 import argparse

@@ -46,16 +46,21 @@ class AdapterSource final : public GradientSource {
   AdapterSource& operator=(const AdapterSource&) = delete;
 
   /// What hello negotiated: name (default "adapter"), convention, dtype as precision,
-  /// activations, losses, regularization, intermediates.
+  /// activations, losses, regularization, cost, intermediates.
   SourceInfo info() const override;
   /// Whether hello said `cost: true` (the adapter answers `cost` requests).
   bool answers_cost() const;
   /// claim(c).gradients.
   Gradients gradients(const Case& c) override;
-  /// Sends a `gradients` request for `c` and reads the reply (PROTOCOL.md). Throws
-  /// std::invalid_argument for a case outside what hello declared (an activation, loss or
-  /// lambda > 0 it does not support): the adapter is never asked about those.
+  /// Sends a `gradients` request for `c` and reads the reply (PROTOCOL.md). When hello said
+  /// `cost: true` and the reply carries no cost, a `cost` request follows, so that the claim
+  /// always holds the adapter's J then. Throws std::invalid_argument for a case outside what
+  /// hello declared (an activation, loss or lambda > 0 it does not support): the adapter is
+  /// never asked about those.
   Claim claim(const Case& c) override;
+  /// Sends a `cost` request for `c` (hello must have said `cost: true`, else std::logic_error)
+  /// and returns the adapter's J. Errors as for claim().
+  double cost(const Case& c) override;
   /// Sends bye (unless the exchange is already broken) and ends the process as PROTOCOL.md
   /// says: 2 s to exit, then SIGTERM to its process group, 2 s, SIGKILL. Idempotent.
   void close();

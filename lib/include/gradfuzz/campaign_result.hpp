@@ -16,9 +16,10 @@ struct Shard {
   std::size_t count = 1;
 };
 
-/// The worst course relative difference seen for one quantity name over the campaign.
+/// The worst course relative difference seen for one quantity name over the campaign (for
+/// "cost", the forward-cost check: the worst |claimed - J| / max(|claimed|, |J|)).
 struct QuantitySummary {
-  std::string name;  ///< "dW1", "dZ2", ...
+  std::string name;  ///< "dW1", "dZ2", ..., "cost"
   std::size_t cases = 0;
   double max_rel_diff = 0;
   std::size_t failures = 0;

@@ -1,12 +1,13 @@
 #pragma once
 // Finite-difference schemes: one interface, one class per scheme (lib/src/schemes/).
-// Each estimates dJ/dx for the entry a CostProbe selects, with its own error bound.
+// Each estimates dJ/dx for the entry a CostEvaluator selects, with its own error bound.
 
 #include <memory>
 #include <optional>
 #include <string_view>
 
-#include "gradfuzz/perturbation.hpp"
+#include "gradfuzz/convention.hpp"
+#include "gradfuzz/cost_evaluator.hpp"
 
 namespace gradfuzz {
 
@@ -39,7 +40,7 @@ class DifferenceScheme {
   virtual Scheme kind() const = 0;
   /// The step for an entry of value x is relative_step() * max(1, |x|).
   virtual double relative_step() const = 0;
-  virtual Estimate estimate(const CostProbe& probe) const = 0;
+  virtual Estimate estimate(const CostEvaluator& probe) const = 0;
 
  protected:
   double step_for(double x) const;
@@ -47,8 +48,10 @@ class DifferenceScheme {
 
 /// The scheme by kind; `relative_step` 0 takes the scheme's default (forward eps^(1/2),
 /// central eps^(1/3), five-point eps^(1/5), complex step 1e-20: each balances its truncation
-/// against rounding).
-std::unique_ptr<DifferenceScheme> make_scheme(Scheme s, double relative_step = 0);
+/// against rounding), with eps the machine epsilon of `precision`, the arithmetic J is
+/// evaluated in (float32 for differences of a float32 adapter's cost).
+std::unique_ptr<DifferenceScheme> make_scheme(Scheme s, double relative_step = 0,
+                                              Precision precision = Precision::float64);
 
 namespace detail {
 
@@ -58,14 +61,15 @@ struct Stencil {
   double m2 = 0, m1 = 0, f0 = 0, p1 = 0, p2 = 0;
   std::size_t crossed = 0;
 };
-Stencil sample(const CostProbe& probe, double h);
+Stencil sample(const CostEvaluator& probe, double h);
 /// Rounding error of a difference quotient with weights summing (in absolute value) to
-/// `weight` over the step h: ~ weight * eps * |J| / h, with a factor for the forward pass.
-double rounding_bound(const CostProbe& probe, double weight, double h);
+/// `weight` over the step h: ~ weight * eps * |J| / h, with a factor for the forward pass
+/// (eps is the evaluator's epsilon()).
+double rounding_bound(const CostEvaluator& probe, double weight, double h);
 /// Marks e as at a kink if the stencil crossed one: second-order one-sided derivatives, and an
 /// error bound of their rounding plus their truncation, estimated against the first-order
 /// one-sided differences (across a kink Richardson's estimate means nothing).
-void mark_kink(Estimate& e, const Stencil& s, const CostProbe& probe);
+void mark_kink(Estimate& e, const Stencil& s, const CostEvaluator& probe);
 
 }  // namespace detail
 }  // namespace gradfuzz

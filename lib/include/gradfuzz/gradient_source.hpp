@@ -23,6 +23,8 @@ struct SourceInfo {
   std::vector<Loss> losses = all_losses();                  ///< supported losses
   bool regularization = true;                               ///< accepts lambda > 0
   bool intermediates = false;                               ///< may claim dZ<l>, dA<l>
+  /// Answers cost(c): J from its own forward pass (PROTOCOL.md's `cost` request).
+  bool cost = false;
   /// Claims only some quantities (a set of user formulas claims their left sides): check_case
   /// checks exactly the quantities claimed and does not require every dW<l>, db<l>.
   bool partial = false;
@@ -64,8 +66,20 @@ class GradientSource {
   /// intermediates are per example. Throws SourceError if the code under test fails.
   virtual Gradients gradients(const Case& c) = 0;
   /// gradients(c) and whatever else the source can say about them (check_case asks this);
-  /// the default says nothing more.
-  virtual Claim claim(const Case& c) { return {gradients(c), {}, std::nullopt}; }
+  /// the default adds cost(c) when info().cost.
+  virtual Claim claim(const Case& c) {
+    Claim out{gradients(c), {}, std::nullopt};
+    if (info().cost) out.cost = cost(c);
+    return out;
+  }
+  /// J at `c` as the source's own forward pass computes it (the mean over the batch with the
+  /// L2 term, whatever the convention), for a source whose info().cost is set. Throws
+  /// SourceError if the code under test fails, ProtocolError for a broken reply; a source
+  /// without a forward pass of its own throws std::logic_error.
+  virtual double cost(const Case& c) {
+    (void)c;
+    throw std::logic_error(info().name + " does not compute its cost");
+  }
 };
 
 }  // namespace gradfuzz

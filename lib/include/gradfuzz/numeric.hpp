@@ -37,4 +37,9 @@ std::vector<Quantity> parameter_quantities(const Case& c);
 NumericGradients numeric_gradients(const Case& c, const DifferenceScheme& scheme,
                                    const std::vector<Quantity>& which);
 
+/// The same with J from `evaluator` (the code under test's cost: source_cost_probe.hpp), entry
+/// by entry, for quantities the evaluator can shift.
+NumericGradients numeric_gradients(const Case& c, const DifferenceScheme& scheme,
+                                   const std::vector<Quantity>& which, CostEvaluator& evaluator);
+
 }  // namespace gradfuzz

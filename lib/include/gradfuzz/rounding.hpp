@@ -21,4 +21,9 @@ namespace gradfuzz {
 /// jump of its derivative enters the bound there.
 Gradients rounding_magnitudes(const Case& c, Convention convention, double unit = 64 * 0x1p-52);
 
+/// The magnitude of the terms J is computed from, with the forward pass's rounding carried to
+/// the loss: times the code's machine epsilon (and a count of ulps) it is how far a correct
+/// forward pass in that precision may put its cost from the exact J.
+double cost_rounding_magnitude(const Case& c);
+
 }  // namespace gradfuzz

@@ -45,6 +45,9 @@ struct AdapterSource::Impl {
   std::optional<std::string> broken;  // the message of the misbehaviour that stopped it
   bool closed = false;
 
+  // Throws unless `c` may be sent: the exchange works and hello declared all the case needs.
+  void admit(const Case& c) const;
+
   // Ends the adapter, then throws the message PROTOCOL.md asks for: the command, what went
   // wrong, the request, and the last lines of its stderr (read after the ending, so a dying
   // adapter's last words are in).
@@ -135,20 +138,19 @@ SourceInfo AdapterSource::info() const {
 }
 
 bool AdapterSource::answers_cost() const {
-  return impl_->hello.cost;
+  return impl_->hello.info.cost;
 }
 
 Gradients AdapterSource::gradients(const Case& c) {
   return claim(c).gradients;
 }
 
-Claim AdapterSource::claim(const Case& c) {
-  Impl& a = *impl_;
-  if (a.broken)
-    throw ProtocolError("adapter '" + a.command +
-                        "' was stopped after it misbehaved earlier:\n    " + *a.broken);
-  if (a.closed) throw ProtocolError("adapter '" + a.command + "' was asked after bye");
-  const SourceInfo& info = a.hello.info;
+void AdapterSource::Impl::admit(const Case& c) const {
+  if (broken)
+    throw ProtocolError("adapter '" + command + "' was stopped after it misbehaved earlier:\n    " +
+                        *broken);
+  if (closed) throw ProtocolError("adapter '" + command + "' was asked after bye");
+  const SourceInfo& info = hello.info;
   for (Activation g : c.spec.activations)
     if (!contains(info.activations, g))
       throw std::invalid_argument("adapter '" + info.name + "' does not support the activation " +
@@ -160,11 +162,35 @@ Claim AdapterSource::claim(const Case& c) {
     throw std::invalid_argument("adapter '" + info.name +
                                 "' does not support regularization, but the case has lambda " +
                                 std::to_string(c.spec.lambda));
+}
+
+Claim AdapterSource::claim(const Case& c) {
+  Impl& a = *impl_;
+  a.admit(c);
   const std::int64_t id = a.next_id++;
   const std::string request = describe_request("gradients", id, c);
   const std::string line = a.exchange(detail::case_request(c, id), request);
+  Claim claim;
   try {
-    return detail::read_gradients(detail::parse_response(line), c, id, info.intermediates);
+    claim = detail::read_gradients(detail::parse_response(line), c, id, a.hello.info.intermediates);
+  } catch (const detail::ResponseError& e) {
+    a.fail(e.what(), request);
+  }
+  if (!claim.cost && a.hello.info.cost) claim.cost = cost(c);
+  return claim;
+}
+
+double AdapterSource::cost(const Case& c) {
+  Impl& a = *impl_;
+  if (!a.hello.info.cost)
+    throw std::logic_error("adapter '" + a.command +
+                           "' was asked for its cost, but its hello did not say \"cost\": true");
+  a.admit(c);
+  const std::int64_t id = a.next_id++;
+  const std::string request = describe_request("cost", id, c);
+  const std::string line = a.exchange(detail::case_request(c, id, "cost"), request);
+  try {
+    return detail::read_cost(detail::parse_response(line), id);
   } catch (const detail::ResponseError& e) {
     a.fail(e.what(), request);
   }

@@ -187,6 +187,18 @@ bool flag(const json& response, const char* field, bool fallback) {
   return response[field].get<bool>();
 }
 
+// The reply answers request `id`, and is not an error reply (SourceError: a finding).
+void check_id(const json& response, std::int64_t id) {
+  const auto got = response.find("id");
+  if (got == response.end())
+    throw ResponseError("answered request " + std::to_string(id) + " with no \"id\"");
+  if (!got->is_number_integer() || got->get<std::int64_t>() != id)
+    throw ResponseError("answered request " + std::to_string(id) + " with \"id\": " + got->dump() +
+                        " (responses come one per request, in order)");
+  if (const auto error = response.find("error"); error != response.end())
+    throw SourceError(error->is_string() ? error->get<std::string>() : error->dump());
+}
+
 }  // namespace
 
 std::string hello_request() {
@@ -280,19 +292,12 @@ Hello read_hello(const json& response) {
     h.info.losses = names<Loss>(response, "losses", find_loss, "bce, ce, mse");
   h.info.regularization = flag(response, "regularization", true);
   h.info.intermediates = flag(response, "intermediates", false);
-  h.cost = flag(response, "cost", false);
+  h.info.cost = flag(response, "cost", false);
   return h;
 }
 
 Claim read_gradients(const json& response, const Case& c, std::int64_t id, bool intermediates) {
-  const auto got = response.find("id");
-  if (got == response.end())
-    throw ResponseError("answered request " + std::to_string(id) + " with no \"id\"");
-  if (!got->is_number_integer() || got->get<std::int64_t>() != id)
-    throw ResponseError("answered request " + std::to_string(id) + " with \"id\": " + got->dump() +
-                        " (responses come one per request, in order)");
-  if (const auto error = response.find("error"); error != response.end())
-    throw SourceError(error->is_string() ? error->get<std::string>() : error->dump());
+  check_id(response, id);
   const auto grads = response.find("grads");
   if (grads == response.end() || !grads->is_object())
     throw ResponseError(grads == response.end()
@@ -323,6 +328,17 @@ Claim read_gradients(const json& response, const Case& c, std::int64_t id, bool 
     claim.cost = *x;
   }
   return claim;
+}
+
+double read_cost(const json& response, std::int64_t id) {
+  check_id(response, id);
+  const auto cost = response.find("cost");
+  if (cost == response.end())
+    throw ResponseError("answered a cost request with no \"cost\" (the response holds " +
+                        keys_of(response) + ")");
+  const auto x = number(*cost);
+  if (!x) throw ResponseError("sent " + kind_of(*cost) + " as its cost, which must be a number");
+  return *x;
 }
 
 }  // namespace gradfuzz::detail

@@ -34,10 +34,9 @@ std::string case_request(const Case& c, std::int64_t id, std::string_view op = "
 /// json module writes them) are accepted outside strings. Throws ResponseError.
 nlohmann::json parse_response(std::string_view line);
 
-/// What hello negotiated: the source's info and whether it answers `cost` requests.
+/// What hello negotiated: the source's info (info.cost: it answers `cost` requests).
 struct Hello {
   SourceInfo info;
-  bool cost = false;
 };
 /// Reads a hello response; every field but `ok` is optional, with PROTOCOL.md's defaults.
 /// Throws ResponseError for `ok` not true, a field of the wrong type or an unknown name.
@@ -51,5 +50,10 @@ Hello read_hello(const nlohmann::json& response);
 /// rectangular matrix.
 Claim read_gradients(const nlohmann::json& response, const Case& c, std::int64_t id,
                      bool intermediates);
+
+/// Reads a cost response to request `id`: {"id": .., "cost": J}. Throws SourceError for an
+/// error reply and ResponseError for a wrong id or a missing or non-numeric cost (a non-finite
+/// number is read: it is a finding).
+double read_cost(const nlohmann::json& response, std::int64_t id);
 
 }  // namespace gradfuzz::detail

@@ -4,7 +4,7 @@
 
 namespace gradfuzz::detail {
 
-Estimate CentralDifference::estimate(const CostProbe& probe) const {
+Estimate CentralDifference::estimate(const CostEvaluator& probe) const {
   const Stencil s = sample(probe, step_for(probe.entry()));
   const double d1 = (s.p1 - s.m1) / (2 * s.h);
   const double d2 = (s.p2 - s.m2) / (4 * s.h);

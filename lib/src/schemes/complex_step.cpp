@@ -5,7 +5,7 @@
 
 namespace gradfuzz::detail {
 
-Estimate ComplexStep::estimate(const CostProbe& probe) const {
+Estimate ComplexStep::estimate(const CostEvaluator& probe) const {
   const double h = step_for(probe.entry());
   const double d = probe.cost(std::complex<double>(0, h)).imag() / h;
   // No cancellation: the result carries the rounding of the forward pass, relative to itself.

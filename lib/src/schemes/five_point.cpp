@@ -5,7 +5,7 @@
 
 namespace gradfuzz::detail {
 
-Estimate FivePoint::estimate(const CostProbe& probe) const {
+Estimate FivePoint::estimate(const CostEvaluator& probe) const {
   const Stencil s = sample(probe, step_for(probe.entry()));
   std::size_t crossed[2] = {};
   const double p4 = probe.cost(4 * s.h, &crossed[0]);

@@ -4,7 +4,7 @@
 
 namespace gradfuzz::detail {
 
-Estimate ForwardDifference::estimate(const CostProbe& probe) const {
+Estimate ForwardDifference::estimate(const CostEvaluator& probe) const {
   const double h = step_for(probe.entry());
   const double f0 = probe.base_cost();
   std::size_t crossed[2] = {};

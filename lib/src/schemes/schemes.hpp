@@ -11,7 +11,7 @@ class ForwardDifference final : public DifferenceScheme {
   explicit ForwardDifference(double step) : step_(step) {}
   Scheme kind() const override { return Scheme::forward; }
   double relative_step() const override { return step_; }
-  Estimate estimate(const CostProbe& probe) const override;
+  Estimate estimate(const CostEvaluator& probe) const override;
 
  private:
   double step_;
@@ -23,7 +23,7 @@ class CentralDifference final : public DifferenceScheme {
   explicit CentralDifference(double step) : step_(step) {}
   Scheme kind() const override { return Scheme::central; }
   double relative_step() const override { return step_; }
-  Estimate estimate(const CostProbe& probe) const override;
+  Estimate estimate(const CostEvaluator& probe) const override;
 
  private:
   double step_;
@@ -36,7 +36,7 @@ class FivePoint final : public DifferenceScheme {
   explicit FivePoint(double step) : step_(step) {}
   Scheme kind() const override { return Scheme::five_point; }
   double relative_step() const override { return step_; }
-  Estimate estimate(const CostProbe& probe) const override;
+  Estimate estimate(const CostEvaluator& probe) const override;
 
  private:
   double step_;
@@ -50,7 +50,7 @@ class ComplexStep final : public DifferenceScheme {
   explicit ComplexStep(double step) : step_(step) {}
   Scheme kind() const override { return Scheme::complex_step; }
   double relative_step() const override { return step_; }
-  Estimate estimate(const CostProbe& probe) const override;
+  Estimate estimate(const CostEvaluator& probe) const override;
 
  private:
   double step_;

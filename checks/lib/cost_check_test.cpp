@@ -1,0 +1,96 @@
+// The forward-cost check: a right J passes in its precision, a J with a classic slip (no L2
+// term, no 1/m) fails, and check_case reports it as forward_cost.
+#include "gradfuzz/cost_check.hpp"
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <cmath>
+#include <functional>
+
+#include "case_gen.hpp"
+#include "gradfuzz/check.hpp"
+#include "gradfuzz/forward.hpp"
+#include "gradfuzz/recipe.hpp"
+#include "gradfuzz/reference_backprop.hpp"
+
+namespace gradfuzz {
+namespace {
+
+// The reference, which also says a cost: J, or J passed through `cost_of`.
+class Costed final : public ReferenceBackprop {
+ public:
+  Costed(std::function<double(const Case&)> cost_of, Precision precision = Precision::float64)
+      : cost_of_(std::move(cost_of)), precision_(precision) {}
+  SourceInfo info() const override {
+    SourceInfo i = ReferenceBackprop::info();
+    i.name = "costed";
+    i.intermediates = false;
+    i.precision = precision_;
+    return i;
+  }
+  Gradients gradients(const Case& c) override {
+    Gradients g = ReferenceBackprop::gradients(c);
+    std::erase_if(g, [](const auto& kv) { return !kv.first.is_parameter(); });
+    return g;
+  }
+  Claim claim(const Case& c) override { return {gradients(c), {}, cost_of_(c)}; }
+
+ private:
+  std::function<double(const Case&)> cost_of_;
+  Precision precision_;
+};
+
+double J(const Case& c) {
+  return forward(c).cost;
+}
+
+RC_GTEST_PROP(CostCheck, TheReferenceCostPassesAndItsFloat32RoundingToo, ()) {
+  const Case c = make_case(*checks::arbitrary_recipe());
+  RC_ASSERT(check_cost(c, J(c), Tolerance::for_precision(Precision::float64)).passed);
+  const double rounded = static_cast<double>(static_cast<float>(J(c)));
+  RC_ASSERT(check_cost(c, rounded, Tolerance::for_precision(Precision::float32)).passed);
+}
+
+RC_GTEST_PROP(CostCheck, ALossWithoutItsL2TermOrItsOneOverMFails, ()) {
+  const Case c = make_case(*checks::arbitrary_recipe());
+  const ForwardPass f = forward(c);
+  const Tolerance t = Tolerance::for_precision(Precision::float64);
+  // Only where the slip changes J visibly (not a tiny L2 term or a loss of almost 0).
+  const double m = static_cast<double>(c.m());
+  const bool l2_shows = f.l2 > 1e-4 * f.cost;
+  const bool m_shows = f.loss_sum * (1 - 1 / m) > 1e-4 * f.cost;
+  RC_PRE(l2_shows || m_shows);
+  if (l2_shows) RC_ASSERT(!check_cost(c, f.cost - f.l2, t).passed);
+  if (m_shows) RC_ASSERT(!check_cost(c, f.loss_sum + f.l2, t).passed);
+}
+
+TEST(CostCheck, NotANumberNeverPasses) {
+  const Case c = make_case(
+      parse_recipe("v1;sizes=2,1;act=sigmoid;loss=bce;lambda=0;slope=0.01;m=2;seed=1;scale=1;"
+                   "values=continuous;labels=hard"));
+  const CostCheck check = check_cost(c, std::nan(""), Tolerance::for_precision(Precision::float32));
+  EXPECT_FALSE(check.passed);
+  EXPECT_TRUE(std::isnan(check.abs_error()));
+}
+
+RC_GTEST_PROP(CheckCase, ARightCostPassesAndAWrongOneIsAForwardCostFinding, ()) {
+  const Case c = make_case(*checks::arbitrary_recipe());
+  Costed right(J);
+  const CaseResult passed = check_case(c, right);
+  RC_ASSERT(passed.cost.has_value());
+  RC_ASSERT(passed.passed());
+
+  const ForwardPass f = forward(c);
+  RC_PRE(f.loss_sum * (1 - 1 / static_cast<double>(c.m())) > 1e-4 * f.cost);
+  Costed summed([](const Case& k) { return forward(k).loss_sum + forward(k).l2; });
+  const CaseResult failed = check_case(c, summed);
+  RC_ASSERT(!failed.passed());
+  RC_ASSERT(failed.failures().empty());  // the gradients are right
+  RC_ASSERT(failed.diagnosis.has_value());
+  RC_ASSERT(failed.diagnosis->id == "forward_cost");
+  RC_ASSERT(failed.diagnosis->message.find("summed over the batch") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace gradfuzz
