@@ -7,7 +7,7 @@
 namespace gradfuzz {
 
 SourceCostProbe::SourceCostProbe(const Case& c, const ForwardPass& base, GradientSource& source)
-    : c_(c), source_(source), reference_(c, base), shifted_(c) {
+    : source_(source), reference_(c, base), shifted_(c) {
   const SourceInfo info = source.info();
   if (!info.cost)
     throw std::invalid_argument(info.name +

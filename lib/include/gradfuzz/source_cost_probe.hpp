@@ -38,10 +38,9 @@ class SourceCostProbe final : public CostEvaluator {
   std::complex<double> cost(std::complex<double> delta) const override;
 
  private:
-  const Case& c_;
   GradientSource& source_;
   CostProbe reference_;
-  mutable Case shifted_;  // c_ with the selected entry moved; restored after each evaluation
+  mutable Case shifted_;  // the case with the selected entry moved; restored after each evaluation
   Quantity q_;
   arma::uword row_ = 0, col_ = 0;
   double base_cost_ = 0;
