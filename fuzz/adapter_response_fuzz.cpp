@@ -1,7 +1,8 @@
 // libFuzzer entry point for what an adapter may send back (PROTOCOL.md). Any bytes, taken as one
-// response line, must either be read or raise the protocol's own errors: ResponseError for a line
-// that breaks the protocol, SourceError for an adapter's error reply. No crash, no sanitizer
-// report, no other exception. What is read must hold only finite-shaped matrices of the network.
+// response line to hello, gradients or cost, must either be read or raise the protocol's own
+// errors: ResponseError for a line that breaks the protocol, SourceError for an adapter's error
+// reply. No crash, no sanitizer report, no other exception. What is read must name only
+// quantities the network has.
 //
 // Built only with -DGRADFUZZ_BUILD_FUZZERS=ON and clang (see fuzz/CMakeLists.txt):
 //   build-fuzz/fuzz/adapter_response_fuzz fuzz/corpus/adapter_response -max_total_time=600
@@ -59,6 +60,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     (void)detail::read_hello(response);
   } catch (const detail::ResponseError&) {
+  }
+  try {
+    (void)detail::read_cost(response, 7);
+  } catch (const detail::ResponseError&) {
+  } catch (const SourceError&) {
   }
   for (const bool intermediates : {false, true}) {
     try {
