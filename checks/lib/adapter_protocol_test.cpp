@@ -137,6 +137,15 @@ TEST(AdapterProtocol, NumbersAreReadExactly) {
   EXPECT_EQ(k["x"][2].get<double>(), 5e-324);
 }
 
+TEST(AdapterProtocol, ANumberBeyondDoubleIsRefusedNotFatal) {
+  // Found by fuzz/adapter_response_fuzz.cpp: the JSON parser reports 5555e555 as out of range,
+  // which is not a syntax error and escaped as an unexpected exception.
+  EXPECT_NE(error_of([] {
+              parse_response(R"({"id": 1, "cost": 5555e555})");
+            }).find("not one JSON object"),
+            std::string::npos);
+}
+
 TEST(AdapterProtocol, ALineThatIsNotOneJsonObjectIsRefused) {
   EXPECT_NE(error_of([] { parse_response("this is not json"); }).find("not one JSON object"),
             std::string::npos);

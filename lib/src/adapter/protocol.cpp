@@ -246,7 +246,7 @@ json parse_response(std::string_view line) {
   json j;
   try {
     j = bare ? json::parse(quote_non_finite(line)) : json::parse(line);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // a syntax error, or a number beyond double (1e999)
     std::string why = e.what();
     if (const auto cut = why.find("] "); cut != std::string::npos) why.erase(0, cut + 2);
     throw ResponseError("answered with a line that is not one JSON object (" + why +
