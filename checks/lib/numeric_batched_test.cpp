@@ -129,5 +129,18 @@ TEST(NumericBatched, SingleExampleRegularizedReluOnItsKinks) {
   EXPECT_GT(kink_entries, 0u) << "the grid cases are meant to sit on relu kinks";
 }
 
+TEST(NumericBatched, ChangesThatCancelExactlyLeaveKinksToTheOracle) {
+  // Case 4715 of the reference campaign with seed 2: shifting W1(1,0) by -2h moves Z3(1,5),
+  // exactly 0 in the base, by changes that cancel exactly (grid values). The oracle's sums
+  // keep it at 0 (no crossing); a rank-1 update and another order leave 1e-17 (a crossing).
+  // The engine hands such pairs to the probe, so the kink marking stays the oracle's.
+  const Case c =
+      make_case(parse_recipe("v1;sizes=6,5,4,2;act=relu,relu,relu;loss=mse;lambda=0;slope=0.01;m=8;"
+                             "seed=12267577956414134369;scale=1;values=grid;labels=soft"));
+  const Agreement a = compare_paths(c, *make_scheme(Scheme::central));
+  EXPECT_EQ(a.mismatch, "");
+  EXPECT_GT(a.kink_entries, 0u);
+}
+
 }  // namespace
 }  // namespace gradfuzz

@@ -88,8 +88,8 @@ NumericGradients numeric_gradients(const Case& c, const DifferenceScheme& scheme
   const ForwardPass base = forward(c);
   CostProbe probe(c, base);
   NumericGradients out;
-  std::vector<double> step, cost, delta(shifts.size());
-  std::vector<std::size_t> crossed;
+  std::vector<double> step, cost, delta(shifts.size()), kept_cost(shifts.size());
+  std::vector<std::size_t> crossed, kept_crossed(shifts.size());
   for (Quantity q : which) {
     NumericQuantity n = empty_quantity(c, q);
     const arma::uword rows = n.value.n_rows, entries = n.value.n_elem;
@@ -102,11 +102,17 @@ NumericGradients numeric_gradients(const Case& c, const DifferenceScheme& scheme
     crossed.resize(cost.size());
     detail::shifted_costs(c, base, {q, shifts, step}, cost, crossed);
     for (arma::uword e = 0; e < entries; ++e) {
-      const std::size_t at = e * shifts.size();
-      for (std::size_t s = 0; s < shifts.size(); ++s) delta[s] = shifts[s] * step[e];
+      // The pairs the engine left to the probe are simply not in its table.
+      std::size_t kept = 0;
+      for (std::size_t s = 0, at = e * shifts.size(); s < shifts.size(); ++s, ++at) {
+        if (crossed[at] == detail::kEvaluateDirectly) continue;
+        delta[kept] = shifts[s] * step[e];
+        kept_cost[kept] = cost[at];
+        kept_crossed[kept++] = crossed[at];
+      }
       probe.select(q, e % rows, e / rows);
-      probe.precomputed({delta, std::span(cost).subspan(at, shifts.size()),
-                         std::span(crossed).subspan(at, shifts.size())});
+      probe.precomputed({std::span(delta).first(kept), std::span(kept_cost).first(kept),
+                         std::span(kept_crossed).first(kept)});
       record(n, e % rows, e / rows, scheme.estimate(probe));
     }
     out.emplace(q, std::move(n));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <exception>
 #include <mutex>
 #include <stdexcept>
@@ -131,7 +132,7 @@ class Job {
         const double change = loss_sum<double>(c_.spec.loss, ZL, AL, Y_[k]) - example_loss_[k];
         J = (base_.loss_sum + change) / m + base_.l2;
       }
-      cost_[e * S + s] = J;
+      cost_[e * S + s] = crossed[t] == kEvaluateDirectly ? std::nan("") : J;
       crossed_[e * S + s] = crossed[t];
     }
   }
@@ -253,14 +254,24 @@ class Job {
       }
       // A parameter's own layer was counted on its row when shifted.
       const bool counted = q_.is_parameter() && k == q_.layer;
+      // From here on a pre-activation sums changes that may cancel exactly (grid values), and
+      // then only rounding says whether an input at exactly 0 moved: that pair is left to the
+      // oracle, whose rounding decides the crossing as it always has.
+      const bool mixed = k > from;
       if (has_kink(c_.spec.g(k)) && !counted) {
         const arma::mat& Zb = base_.Z[static_cast<std::size_t>(k)];
         for (arma::uword col = 0; col < Z.n_cols; ++col) {
           const double* now = Z.colptr(col);
           const double* was = Zb.colptr(base_col[col]);
           std::size_t n = 0;
-          for (arma::uword r = 0; r < Z.n_rows; ++r) n += other_side(now[r], was[r]);
-          crossed[col / width_] += n;
+          for (arma::uword r = 0; r < Z.n_rows; ++r) {
+            n += other_side(now[r], was[r]);
+            if (mixed && was[r] == 0 && now[r] != 0) n = kEvaluateDirectly;
+            if (n == kEvaluateDirectly) break;
+          }
+          std::size_t& total = crossed[col / width_];
+          total =
+              n == kEvaluateDirectly || total == kEvaluateDirectly ? kEvaluateDirectly : total + n;
         }
       }
       A = activate(c_.spec.g(k), Z, c_.spec.leaky_slope);

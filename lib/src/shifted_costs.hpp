@@ -27,9 +27,14 @@ struct ShiftedCostsRequest {
   std::span<const double> step;
 };
 
+/// crossed[p] for a pair whose kink crossings only rounding decides (an input exactly at 0 in
+/// the base moved by a change that may cancel exactly): evaluate it with CostProbe instead.
+inline constexpr std::size_t kEvaluateDirectly = static_cast<std::size_t>(-1);
+
 /// Fills cost[e * S + s] and crossed[e * S + s] (S = shifts.size()) with J and the number of
 /// relu/leaky_relu pre-activations on another side of 0 than in `base`, exactly as
-/// CostProbe::cost(shifts[s] * step[e], &crossed) defines them. `base` must be forward(c).
+/// CostProbe::cost(shifts[s] * step[e], &crossed) defines them, or crossed = kEvaluateDirectly
+/// (and cost NaN) for a pair the caller must evaluate itself. `base` must be forward(c).
 /// `threads` 0 uses every core when the work is large enough to pay for them.
 void shifted_costs(const Case& c, const ForwardPass& base, const ShiftedCostsRequest& request,
                    std::span<double> cost, std::span<std::size_t> crossed, unsigned threads = 0);
