@@ -9,6 +9,7 @@ SourceInfo ReferenceBackprop::info() const {
   info.name = name();
   info.convention = convention_;
   info.intermediates = true;
+  info.concurrent = true;  // gradients() reads only the case; mutants only override steps
   return info;
 }
 
