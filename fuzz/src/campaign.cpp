@@ -36,6 +36,7 @@ class CaseBatch {
       : source_(source), options_(options), concurrent_(concurrent) {}
 
   std::vector<CaseResult> check(const std::vector<CaseRecipe>& recipes) {
+    error = nullptr;
     std::vector<std::optional<CaseResult>> results(recipes.size());
     std::vector<std::exception_ptr> errors(recipes.size());
     std::atomic<std::size_t> next{0};
@@ -57,12 +58,19 @@ class CaseBatch {
     for (auto& t : pool) t.join();
     std::vector<CaseResult> out;
     for (std::size_t k = 0; k < recipes.size(); ++k) {
-      if (errors[k]) std::rethrow_exception(errors[k]);
+      if (errors[k]) {
+        error = errors[k];
+        break;
+      }
       out.push_back(std::move(*results[k]));
       if (!out.back().passed()) break;  // the sequential loop stops here
     }
     return out;
   }
+
+  /// What ended the last check() early (a ProtocolError): to rethrow once the results before
+  /// it are gathered.
+  std::exception_ptr error;
 
  private:
   GradientSource& source_;
@@ -161,6 +169,7 @@ CampaignResult fuzz(GradientSource& source, const CampaignOptions& options,
           break;
         }
       }
+      if (batch.error) std::rethrow_exception(batch.error);
     }
     if (!failing) return finish();
 
