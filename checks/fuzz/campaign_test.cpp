@@ -96,6 +96,28 @@ TEST(Campaign, AMisbehavingSourceEndsTheCampaignAndKeepsWhatWasGathered) {
   EXPECT_FALSE(r.quantities.empty());
 }
 
+// The reference is checked on every core; a subclass of it, one case after another. Both
+// must report the same campaign, window boundaries (256 cases) included.
+class OneAtATime : public ReferenceBackprop {};
+
+TEST(Campaign, CheckingOnEveryCoreReportsWhatOneAtATimeDoes) {
+  ReferenceBackprop reference;
+  OneAtATime sequential;
+  ASSERT_TRUE(reference.info().concurrent);
+  ASSERT_FALSE(sequential.info().concurrent);
+  const CampaignResult a = fuzz(reference, quick(600, 11));
+  const CampaignResult b = fuzz(sequential, quick(600, 11));
+  EXPECT_EQ(a.cases_run, b.cases_run);
+  EXPECT_EQ(a.kink_entries, b.kink_entries);
+  EXPECT_EQ(a.kink_unverified, b.kink_unverified);
+  ASSERT_EQ(a.quantities.size(), b.quantities.size());
+  for (std::size_t k = 0; k < a.quantities.size(); ++k) {
+    EXPECT_EQ(a.quantities[k].name, b.quantities[k].name);
+    EXPECT_EQ(a.quantities[k].cases, b.quantities[k].cases);
+    EXPECT_EQ(a.quantities[k].max_rel_diff, b.quantities[k].max_rel_diff);
+  }
+}
+
 // Only what a source supports is drawn.
 class TanhOnly : public ReferenceBackprop {
  public:

@@ -1,8 +1,11 @@
 #include "gradfuzz/fuzz/campaign.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
 #include <map>
 #include <stdexcept>
+#include <thread>
 
 namespace gradfuzz {
 namespace {
@@ -59,6 +62,57 @@ void tally(std::optional<FastSummary>& campaign, const std::optional<FastSummary
     c.relative_threshold = one->relative_threshold;
   }
 }
+
+// Checks the cases of `recipes` and returns their results in order, on every core when the
+// source allows it (SourceInfo::concurrent). A ProtocolError is rethrown where the sequential
+// loop would have met it.
+class CaseBatch {
+ public:
+  CaseBatch(GradientSource& source, const CheckOptions& options, bool concurrent)
+      : source_(source), options_(options), concurrent_(concurrent) {}
+
+  std::vector<CaseResult> check(const std::vector<CaseRecipe>& recipes) {
+    error = nullptr;
+    std::vector<std::optional<CaseResult>> results(recipes.size());
+    std::vector<std::exception_ptr> errors(recipes.size());
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+      for (std::size_t k; (k = next.fetch_add(1)) < recipes.size();) {
+        try {
+          results[k] = check_case(make_case(recipes[k]), source_, options_);
+        } catch (...) {
+          errors[k] = std::current_exception();
+        }
+      }
+    };
+    static const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    std::vector<std::thread> pool;
+    if (concurrent_)
+      for (unsigned t = 1; t < std::min<std::size_t>(cores, recipes.size()); ++t)
+        pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+    std::vector<CaseResult> out;
+    for (std::size_t k = 0; k < recipes.size(); ++k) {
+      if (errors[k]) {
+        error = errors[k];
+        break;
+      }
+      out.push_back(std::move(*results[k]));
+      if (!out.back().passed()) break;  // the sequential loop stops here
+    }
+    return out;
+  }
+
+  /// What ended the last check() early (a ProtocolError): to rethrow once the results before
+  /// it are gathered.
+  std::exception_ptr error;
+
+ private:
+  GradientSource& source_;
+  const CheckOptions& options_;
+  bool concurrent_;
+};
 
 template <class T>
 std::vector<T> intersect(const std::vector<T>& wanted, const std::vector<T>& supported) {
@@ -120,21 +174,37 @@ CampaignResult fuzz(GradientSource& source, const CampaignOptions& options,
 
   std::optional<rc::Shrinkable<CaseRecipe>> failing;
   try {
-    for (std::size_t i = options.shard.index; i < options.cases; i += options.shard.count) {
-      rc::Shrinkable<CaseRecipe> drawn = draw(gen, options.seed, i);
-      CaseResult r = check_case(make_case(drawn.value()), source, quick);
-      ++result.cases_run;
-      result.kink_entries += r.kink_entries();
-      result.kink_unverified += r.kink_unverified();
-      result.borderline_settled += r.borderline_settled();
-      tally(summary, r);
-      tally(result.fast, r.fast);
-      if (progress) progress(result.cases_run, result.cases_planned);
-      if (!r.passed()) {
-        result.failure = Failure{i + 1, r, r, 0, 0};
-        failing = std::move(drawn);
-        break;
+    // Cases are drawn here, in order (RapidCheck's generators are not for several threads),
+    // and checked a window at a time; results are taken in order, so the campaign reports
+    // exactly what checking one case after another would.
+    const std::size_t window = info.concurrent ? 256 : 1;
+    CaseBatch batch(source, quick, info.concurrent);
+    std::vector<CaseRecipe> recipes;
+    std::vector<std::size_t> indices;
+    for (std::size_t i = options.shard.index; i < options.cases && !failing;) {
+      recipes.clear();
+      indices.clear();
+      for (; i < options.cases && recipes.size() < window; i += options.shard.count) {
+        recipes.push_back(draw(gen, options.seed, i).value());
+        indices.push_back(i);
       }
+      std::vector<CaseResult> checked = batch.check(recipes);
+      for (std::size_t k = 0; k < checked.size(); ++k) {
+        CaseResult& r = checked[k];
+        ++result.cases_run;
+        result.kink_entries += r.kink_entries();
+        result.kink_unverified += r.kink_unverified();
+        result.borderline_settled += r.borderline_settled();
+        tally(summary, r);
+        tally(result.fast, r.fast);
+        if (progress) progress(result.cases_run, result.cases_planned);
+        if (!r.passed()) {
+          result.failure = Failure{indices[k] + 1, r, r, 0, 0};
+          failing = draw(gen, options.seed, indices[k]);
+          break;
+        }
+      }
+      if (batch.error) std::rethrow_exception(batch.error);
     }
     if (!failing) return finish();
 

@@ -4,6 +4,7 @@
 #include <complex>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 namespace gradfuzz {
 namespace {
@@ -21,10 +22,8 @@ double real_part(const std::complex<double>& x) {
   return x.real();
 }
 
-double log1p_exp(double x) {
-  return std::log1p(std::exp(x));
-}
 // For complex steps the imaginary part is what matters, and log(1 + e) keeps it exact.
+// (The double case is written out in loss_sum.)
 std::complex<double> log1p_exp(const std::complex<double>& x) {
   return std::log(1.0 + std::exp(x));
 }
@@ -85,8 +84,18 @@ T loss_sum(Loss loss, const arma::Mat<T>& ZL, const arma::Mat<T>& AL, const arma
   T total(0);
   switch (loss) {
     case Loss::bce:
-      for (arma::uword k = 0; k < ZL.n_elem; ++k)
-        total += Y[k] * softplus(-ZL[k]) + (1.0 - Y[k]) * softplus(ZL[k]);
+      if constexpr (std::is_same_v<T, double>) {
+        // softplus(z) and softplus(-z) share log1p(e^-|z|): one exp and one log1p per entry,
+        // with the very values softplus() gives.
+        for (arma::uword k = 0; k < ZL.n_elem; ++k) {
+          const double z = ZL[k], tail = std::log1p(std::exp(-std::abs(z)));
+          const double up = z > 0 ? z + tail : tail, down = -z > 0 ? -z + tail : tail;
+          total += Y[k] * down + (1.0 - Y[k]) * up;
+        }
+      } else {
+        for (arma::uword k = 0; k < ZL.n_elem; ++k)
+          total += Y[k] * softplus(-ZL[k]) + (1.0 - Y[k]) * softplus(ZL[k]);
+      }
       return total;
     case Loss::ce:
       // -sum_i y_i log softmax_i = sum_i y_i (top - z_i) + (sum_i y_i) log(1 + rest), with

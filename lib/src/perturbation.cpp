@@ -40,12 +40,18 @@ void CostProbe::select(Quantity q, arma::uword row, arma::uword col) {
     throw std::out_of_range("no entry (" + std::to_string(row) + "," + std::to_string(col) +
                             ") of the quantity behind " + q.name() + " in this network");
   q_ = q;
+  precomputed_ = {};
   row_ = row;
   col_ = col;
   entry_ = (*M)(row, col);
 }
 
 double CostProbe::cost(double delta, std::size_t* kinks_crossed) const {
+  for (std::size_t k = 0; k < precomputed_.delta.size(); ++k)
+    if (precomputed_.delta[k] == delta) {
+      if (kinks_crossed) *kinks_crossed = precomputed_.crossed[k];
+      return precomputed_.cost[k];
+    }
   if (kinks_crossed) *kinks_crossed = 0;
   return evaluate(delta, kinks_crossed);
 }

@@ -1,5 +1,7 @@
 #include "gradfuzz/reference_backprop.hpp"
 
+#include <typeinfo>
+
 namespace gradfuzz {
 
 ReferenceBackprop::ReferenceBackprop(Convention convention) : convention_(convention) {}
@@ -9,6 +11,9 @@ SourceInfo ReferenceBackprop::info() const {
   info.name = name();
   info.convention = convention_;
   info.intermediates = true;
+  // gradients() reads only the case. A subclass (a mutant, a test double) may keep state, so
+  // only the reference itself says so.
+  info.concurrent = typeid(*this) == typeid(ReferenceBackprop);
   return info;
 }
 

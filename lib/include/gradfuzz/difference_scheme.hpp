@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "gradfuzz/convention.hpp"
 #include "gradfuzz/cost_evaluator.hpp"
@@ -41,6 +42,12 @@ class DifferenceScheme {
   /// The step for an entry of value x is relative_step() * max(1, |x|).
   virtual double relative_step() const = 0;
   virtual Estimate estimate(const CostEvaluator& probe) const = 0;
+  /// The shifts, in steps h = step(x), at which estimate() evaluates J away from x, so that a
+  /// batched engine can compute them in advance (CostProbe::precomputed). Empty for a scheme
+  /// that needs more than real shifts (the complex step): it runs entry by entry.
+  virtual std::vector<double> shifts() const { return {}; }
+  /// The step for an entry of value x: relative_step() * max(1, |x|).
+  double step(double x) const { return step_for(x); }
 
  protected:
   double step_for(double x) const;

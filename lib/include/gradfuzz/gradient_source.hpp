@@ -31,6 +31,9 @@ struct SourceInfo {
   /// dZ<l>, dA<l> pass both per example (dL/dZ, the course's) and as dJ/dZ = (1/m) dL/dZ; the
   /// check's `matched` says which. Off, they must be per example.
   bool intermediates_either_convention = false;
+  /// claim() may run on several threads at once (an in-process source without state): a
+  /// campaign then checks its cases on every core. Off for anything with a process or state.
+  bool concurrent = false;
 };
 
 /// Thrown by a source whose code under test failed on a case (an exception in the user's

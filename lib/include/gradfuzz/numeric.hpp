@@ -33,13 +33,23 @@ bool has_quantity(const Case& c, Quantity q);
 /// dW1, db1, ..., dWL, dbL.
 std::vector<Quantity> parameter_quantities(const Case& c);
 
-/// Numeric dJ/dq for each quantity in `which`, entry by entry, with `scheme`.
+/// Numeric dJ/dq for each quantity in `which`, with `scheme`. A scheme with real shifts
+/// (forward, central, five-point) has its evaluations of J computed in batches, on all cores,
+/// recomputing only the layers each entry reaches; the result equals
+/// detail::numeric_gradients_entrywise up to rounding (sums in another order).
 NumericGradients numeric_gradients(const Case& c, const DifferenceScheme& scheme,
                                    const std::vector<Quantity>& which);
 
-/// The same with J from `evaluator` (the code under test's cost: source_cost_probe.hpp), entry
+/// Numeric dJ/dq with J from `evaluator` (the code under test's cost: source_cost_probe.hpp), entry
 /// by entry, for quantities the evaluator can shift.
 NumericGradients numeric_gradients(const Case& c, const DifferenceScheme& scheme,
                                    const std::vector<Quantity>& which, CostEvaluator& evaluator);
+
+namespace detail {
+/// The plain path and test oracle of numeric_gradients: every entry asks a CostProbe for each
+/// evaluation of J, one full continued forward pass each.
+NumericGradients numeric_gradients_entrywise(const Case& c, const DifferenceScheme& scheme,
+                                             const std::vector<Quantity>& which);
+}  // namespace detail
 
 }  // namespace gradfuzz

@@ -6,6 +6,7 @@
 #include <armadillo>
 #include <complex>
 #include <limits>
+#include <span>
 
 #include "gradfuzz/cost_evaluator.hpp"
 #include "gradfuzz/forward.hpp"
@@ -13,14 +14,27 @@
 
 namespace gradfuzz {
 
+/// J already computed at some shifts of the selected entry (the batched engine's results).
+/// delta[k] is a shift, cost[k] is J there and crossed[k] the kinks that evaluation crossed.
+struct PrecomputedCosts {
+  std::span<const double> delta;
+  std::span<const double> cost;
+  std::span<const std::size_t> crossed;
+};
+
 class CostProbe final : public CostEvaluator {
  public:
   /// `base` must be forward(c); both must outlive the probe.
   CostProbe(const Case& c, const ForwardPass& base);
 
   /// Chooses the entry (row, col) of W<l>, b<l>, Z<l> or A<l> (q names it as its gradient:
-  /// dW2 selects W2). Throws std::out_of_range for an entry the case does not have.
+  /// dW2 selects W2). Throws std::out_of_range for an entry the case does not have. Forgets
+  /// any precomputed costs.
   void select(Quantity q, arma::uword row, arma::uword col) override;
+  /// From now until the next select(), cost(delta) for a delta equal to one of `costs.delta`
+  /// returns the precomputed value instead of evaluating J; other shifts are evaluated. The
+  /// spans must stay valid that long.
+  void precomputed(PrecomputedCosts costs) { precomputed_ = costs; }
   /// The selected entry's value in the case (the point the derivative is taken at).
   double entry() const override { return entry_; }
   /// J at the unperturbed case.
@@ -56,6 +70,7 @@ class CostProbe final : public CostEvaluator {
   bool has_kinks_;
   bool on_kink_ = false;
   double rounding_scale_ = 0;
+  PrecomputedCosts precomputed_;
 };
 
 }  // namespace gradfuzz

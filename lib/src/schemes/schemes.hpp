@@ -12,6 +12,8 @@ class ForwardDifference final : public DifferenceScheme {
   Scheme kind() const override { return Scheme::forward; }
   double relative_step() const override { return step_; }
   Estimate estimate(const CostEvaluator& probe) const override;
+  /// The two-sided stencil it adds at a kink (rare) is evaluated on demand.
+  std::vector<double> shifts() const override { return {1, 2}; }
 
  private:
   double step_;
@@ -24,6 +26,7 @@ class CentralDifference final : public DifferenceScheme {
   Scheme kind() const override { return Scheme::central; }
   double relative_step() const override { return step_; }
   Estimate estimate(const CostEvaluator& probe) const override;
+  std::vector<double> shifts() const override { return {-2, -1, 1, 2}; }
 
  private:
   double step_;
@@ -37,6 +40,7 @@ class FivePoint final : public DifferenceScheme {
   Scheme kind() const override { return Scheme::five_point; }
   double relative_step() const override { return step_; }
   Estimate estimate(const CostEvaluator& probe) const override;
+  std::vector<double> shifts() const override { return {-4, -2, -1, 1, 2, 4}; }
 
  private:
   double step_;
