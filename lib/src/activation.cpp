@@ -3,6 +3,9 @@
 #include <array>
 #include <complex>
 #include <stdexcept>
+#include <type_traits>
+
+#include "vector_math.hpp"
 
 namespace gradfuzz {
 namespace {
@@ -29,6 +32,25 @@ T sigmoid(T z) {
   if (real_part(z) >= 0) return T(1) / (T(1) + std::exp(-z));
   const T e = std::exp(z);
   return e / (T(1) + e);
+}
+
+// sigmoid(z) = 1 / (1 + e) for z >= 0 and e / (1 + e) below, e = exp(-|z|): the same formulas
+// as sigmoid() above with the exps taken a vector at a time.
+arma::mat sigmoid_of(const arma::mat& Z) {
+  arma::mat A = arma::abs(Z);
+  A *= -1;
+  detail::exp_in_place({A.memptr(), A.n_elem});
+  for (arma::uword k = 0; k < A.n_elem; ++k) {
+    const double e = A[k];
+    A[k] = Z[k] >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+  }
+  return A;
+}
+
+arma::mat tanh_of(const arma::mat& Z) {
+  arma::mat A(Z);
+  detail::tanh_in_place({A.memptr(), A.n_elem});
+  return A;
 }
 
 template <class T>
@@ -83,11 +105,13 @@ template <class T>
 arma::Mat<T> activate(Activation g, const arma::Mat<T>& Z, double leaky_slope) {
   switch (g) {
     case Activation::sigmoid: {
+      if constexpr (std::is_same_v<T, double>) return sigmoid_of(Z);
       arma::Mat<T> A(arma::size(Z));
       for (arma::uword k = 0; k < Z.n_elem; ++k) A[k] = sigmoid(Z[k]);
       return A;
     }
     case Activation::tanh:
+      if constexpr (std::is_same_v<T, double>) return tanh_of(Z);
       return arma::tanh(Z);
     case Activation::relu: {
       arma::Mat<T> A(Z);
@@ -116,7 +140,7 @@ arma::mat activation_derivative(Activation g, const arma::mat& Z, double leaky_s
       return A % (1.0 - A);
     }
     case Activation::tanh: {
-      const arma::mat A = arma::tanh(Z);
+      const arma::mat A = tanh_of(Z);
       return 1.0 - A % A;
     }
     case Activation::relu:

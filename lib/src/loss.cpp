@@ -5,6 +5,9 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <vector>
+
+#include "vector_math.hpp"
 
 namespace gradfuzz {
 namespace {
@@ -86,9 +89,14 @@ T loss_sum(Loss loss, const arma::Mat<T>& ZL, const arma::Mat<T>& AL, const arma
     case Loss::bce:
       if constexpr (std::is_same_v<T, double>) {
         // softplus(z) and softplus(-z) share log1p(e^-|z|): one exp and one log1p per entry,
-        // with the very values softplus() gives.
+        // with softplus()'s formulas, taken a vector at a time.
+        thread_local std::vector<double> tails;
+        tails.resize(ZL.n_elem);
+        for (arma::uword k = 0; k < ZL.n_elem; ++k) tails[k] = -std::abs(ZL[k]);
+        detail::exp_in_place(tails);
+        detail::log1p_in_place(tails);
         for (arma::uword k = 0; k < ZL.n_elem; ++k) {
-          const double z = ZL[k], tail = std::log1p(std::exp(-std::abs(z)));
+          const double z = ZL[k], tail = tails[k];
           const double up = z > 0 ? z + tail : tail, down = -z > 0 ? -z + tail : tail;
           total += Y[k] * down + (1.0 - Y[k]) * up;
         }
