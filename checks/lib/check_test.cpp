@@ -8,6 +8,9 @@
 #include <string>
 
 #include "case_gen.hpp"
+#include "gradfuzz/compare.hpp"
+#include "gradfuzz/difference_scheme.hpp"
+#include "gradfuzz/numeric.hpp"
 #include "gradfuzz/recipe.hpp"
 #include "gradfuzz/reference_backprop.hpp"
 #include "test_support.hpp"
@@ -116,6 +119,26 @@ TEST(CheckCase, ReferencePassesEveryQuantityInReportOrder) {
   for (const QuantityCheck& q : r.checks)
     EXPECT_EQ(q.expected, q.quantity.is_parameter() ? Convention::mean : Convention::sum)
         << q.quantity.name();
+}
+
+TEST(CheckCase, AClaimOutsideTheScreenIsJudgedOnTheFullEstimate) {
+  // A large step makes the central difference's truncation (h^2 J'''/6) far larger than the
+  // tolerance: the screen, whose bound is rounding only, rejects the reference's right
+  // gradients, and the full estimate, which measures its truncation, must accept them.
+  const Case c = make_case(course_recipe());
+  CheckOptions options;
+  options.relative_step = 0.05;
+  const auto scheme = make_scheme(Scheme::central, options.relative_step);
+  const NumericQuantity screened =
+      numeric_gradients(c, *scheme, {Quantity::dW(1)}, Thoroughness::screening).at(Quantity::dW(1));
+  ReferenceBackprop reference;
+  const arma::mat claimed = reference.claim(c).gradients.at(Quantity::dW(1));
+  const Tolerance tolerance = Tolerance::for_precision(Precision::float64);
+  ASSERT_FALSE(
+      compare(Quantity::dW(1), claimed, screened, {}, c.m(), Convention::mean, tolerance).passed)
+      << "the step no longer puts the truncation outside the screen";
+  const CaseResult r = check_case(c, reference, options);
+  EXPECT_TRUE(r.passed()) << r.failures().size() << " quantities failed";
 }
 
 TEST(CheckCase, ASourceWithoutIntermediatesIsCheckedOnParametersOnly) {

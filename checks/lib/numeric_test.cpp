@@ -411,5 +411,55 @@ TEST(Numeric, FivePointKinkIntervalHoldsTheDerivativeNextToAKink) {
   EXPECT_LE(derivative, hi + allowance) << "left " << n.left(0, 0) << " right " << n.right(0, 0);
 }
 
+RC_GTEST_PROP(Numeric, ScreeningGivesTheSameDerivativesWithSmallerBounds, ()) {
+  // What makes screening safe (check_case): the screen takes the very difference quotient the
+  // full estimate reports, and its bound (the allowance grows with it) is not larger. The two
+  // passes group their evaluations of J into other blocks (a product of one column is a gemv,
+  // of several a gemm), so J may differ in the last bits: the values agree within the rounding
+  // bound both charge. Entries whose screen crossed a kink get the full estimate.
+  const Case c = make_case(*checks::arbitrary_recipe());
+  const std::vector<Quantity> all = every_quantity(c);
+  for (Scheme kind : {Scheme::forward, Scheme::central, Scheme::five_point}) {
+    const auto scheme = make_scheme(kind);
+    const NumericGradients screened = numeric_gradients(c, *scheme, all, Thoroughness::screening);
+    const NumericGradients full = numeric_gradients(c, *scheme, all, Thoroughness::full);
+    for (Quantity q : all) {
+      const NumericQuantity& s = screened.at(q);
+      const NumericQuantity& f = full.at(q);
+      RC_ASSERT(!f.screened);
+      for (arma::uword k = 0; k < f.value.n_elem; ++k) {
+        RC_LOG() << to_string(kind) << " " << q.name() << " entry " << k << ": screened "
+                 << s.value[k] << " +- " << s.error_bound[k] << ", full " << f.value[k] << " +- "
+                 << f.error_bound[k] << "\n";
+        const double rounding = s.at_kink[k] ? f.error_bound[k] : s.error_bound[k];
+        if (s.at_kink[k]) {  // the screen crossed a kink, so the entry got the full estimate
+          RC_ASSERT(s.at_kink[k] == f.at_kink[k]);
+          RC_ASSERT(std::abs(s.left[k] - f.left[k]) <= rounding);
+          RC_ASSERT(std::abs(s.right[k] - f.right[k]) <= rounding);
+        } else if (!f.at_kink[k]) {
+          RC_ASSERT(std::abs(s.value[k] - f.value[k]) <= rounding);
+          RC_ASSERT(s.error_bound[k] <= f.error_bound[k]);
+        }  // else only the full stencil's outer points crossed: the screen is a plain difference
+      }
+    }
+  }
+}
+
+TEST(Numeric, ScreeningFallsBackToTheFullStencilAtAKink) {
+  const Case c = kink_case();
+  const auto scheme = make_scheme(Scheme::central);
+  const NumericQuantity s =
+      numeric_gradients(c, *scheme, {Quantity::db(1)}, Thoroughness::screening).at(Quantity::db(1));
+  const NumericQuantity f = numeric_gradients(c, *scheme, {Quantity::db(1)}).at(Quantity::db(1));
+  EXPECT_EQ(s.at_kink(0, 0), 1u);  // J has a kink at b1: the one-sided derivatives need +-2h
+  EXPECT_EQ(s.left(0, 0), f.left(0, 0));
+  EXPECT_EQ(s.right(0, 0), f.right(0, 0));
+  const Case smooth = make_case(smooth_recipe());
+  EXPECT_TRUE(numeric_gradients(smooth, *scheme, {Quantity::dW(1)}, Thoroughness::screening)
+                  .at(Quantity::dW(1))
+                  .screened);
+  EXPECT_FALSE(numeric_gradients(smooth, *scheme, {Quantity::dW(1)}).at(Quantity::dW(1)).screened);
+}
+
 }  // namespace
 }  // namespace gradfuzz

@@ -10,7 +10,8 @@
 namespace gradfuzz {
 
 NumericQuantity NumericQuantity::scaled(double factor) const {
-  return {value * factor, error_bound * std::abs(factor), at_kink, left * factor, right * factor};
+  return {value * factor, error_bound * std::abs(factor), at_kink, left * factor, right * factor,
+          screened};
 }
 
 bool has_quantity(const Case& c, Quantity q) {
@@ -57,6 +58,7 @@ NumericQuantity empty_quantity(const Case& c, Quantity q) {
 void record(NumericQuantity& n, arma::uword i, arma::uword j, const Estimate& e) {
   n.value(i, j) = e.derivative;
   n.error_bound(i, j) = e.error_bound;
+  n.screened = n.screened || e.screened;
   if (e.at_kink) {
     n.at_kink(i, j) = e.kinks_crossed;
     n.left(i, j) = e.left;
@@ -67,8 +69,9 @@ void record(NumericQuantity& n, arma::uword i, arma::uword j, const Estimate& e)
 }  // namespace
 
 NumericGradients numeric_gradients(const Case& c, const DifferenceScheme& scheme,
-                                   const std::vector<Quantity>& which) {
-  const std::vector<double> shifts = scheme.shifts();
+                                   const std::vector<Quantity>& which, Thoroughness thoroughness) {
+  const bool screening = thoroughness == Thoroughness::screening;
+  const std::vector<double> shifts = screening ? scheme.screening_shifts() : scheme.shifts();
   if (shifts.empty()) return detail::numeric_gradients_entrywise(c, scheme, which);
   // The scheme asks the probe for J at shifts the batched engine has already evaluated.
   const ForwardPass base = forward(c);
@@ -99,7 +102,7 @@ NumericGradients numeric_gradients(const Case& c, const DifferenceScheme& scheme
       probe.select(q, e % rows, e / rows);
       probe.precomputed({std::span(delta).first(kept), std::span(kept_cost).first(kept),
                          std::span(kept_crossed).first(kept)});
-      record(n, e % rows, e / rows, scheme.estimate(probe));
+      record(n, e % rows, e / rows, screening ? scheme.screen(probe) : scheme.estimate(probe));
     }
     out.emplace(q, std::move(n));
   }
@@ -107,14 +110,17 @@ NumericGradients numeric_gradients(const Case& c, const DifferenceScheme& scheme
 }
 
 NumericGradients numeric_gradients(const Case& c, const DifferenceScheme& scheme,
-                                   const std::vector<Quantity>& which, CostEvaluator& evaluator) {
+                                   const std::vector<Quantity>& which, CostEvaluator& evaluator,
+                                   Thoroughness thoroughness) {
   NumericGradients out;
   for (Quantity q : which) {
     NumericQuantity n = empty_quantity(c, q);
     for (arma::uword j = 0; j < n.value.n_cols; ++j)
       for (arma::uword i = 0; i < n.value.n_rows; ++i) {
         evaluator.select(q, i, j);
-        record(n, i, j, scheme.estimate(evaluator));
+        record(n, i, j,
+               thoroughness == Thoroughness::screening ? scheme.screen(evaluator)
+                                                       : scheme.estimate(evaluator));
       }
     out.emplace(q, std::move(n));
   }

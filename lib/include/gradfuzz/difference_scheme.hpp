@@ -33,6 +33,8 @@ struct Estimate {
   std::size_t kinks_crossed = 0;
   double left = 0;
   double right = 0;
+  /// Set by DifferenceScheme::screen on an estimate whose error bound leaves out truncation.
+  bool screened = false;
 };
 
 class DifferenceScheme {
@@ -46,6 +48,15 @@ class DifferenceScheme {
   /// batched engine can compute them in advance (CostProbe::precomputed). Empty for a scheme
   /// that needs more than real shifts (the complex step): it runs entry by entry.
   virtual std::vector<double> shifts() const { return {}; }
+  /// A first, cheaper pass: the difference quotient estimate() reports, from the shifts it is
+  /// computed from alone (central: -1, 1), with an error bound of its rounding only, a lower
+  /// bound of estimate()'s. A claim within the tolerance of a screened estimate is within it of the
+  /// full one (the allowance only grows with the error bound), so only claims that fail the screen
+  /// need estimate(). Where the screening stencil crossed a kink (the one-sided derivatives need
+  /// the whole stencil) and for schemes without a cheaper pass it is estimate() itself.
+  virtual Estimate screen(const CostEvaluator& probe) const { return estimate(probe); }
+  /// The shifts screen() evaluates J at (shifts() when it has no cheaper pass).
+  virtual std::vector<double> screening_shifts() const { return shifts(); }
   /// The step for an entry of value x: relative_step() * max(1, |x|).
   double step(double x) const { return step_for(x); }
 

@@ -18,6 +18,9 @@ struct NumericQuantity {
   arma::mat error_bound;  ///< the scheme's estimate of its own error per entry
   arma::umat at_kink;     ///< where the stencil crossed relu/leaky_relu kinks: how many (else 0)
   arma::mat left, right;  ///< one-sided derivatives where at_kink (0 elsewhere)
+  /// Whether some entries are screened estimates (Thoroughness::screening): their error_bound
+  /// leaves out truncation, so a claim outside it needs the full estimate before it fails.
+  bool screened = false;
 
   /// The same numbers multiplied by `factor` (m for the sum convention).
   NumericQuantity scaled(double factor) const;
@@ -33,17 +36,23 @@ bool has_quantity(const Case& c, Quantity q);
 /// dW1, db1, ..., dWL, dbL.
 std::vector<Quantity> parameter_quantities(const Case& c);
 
+/// How much of a scheme to evaluate: all of it, or its cheaper screening pass
+/// (DifferenceScheme::screen: the same derivatives, error bounds of rounding only).
+enum class Thoroughness { full, screening };
+
 /// Numeric dJ/dq for each quantity in `which`, with `scheme`. A scheme with real shifts
 /// (forward, central, five-point) has its evaluations of J computed in batches, on all cores,
 /// recomputing only the layers each entry reaches; the result equals
 /// detail::numeric_gradients_entrywise up to rounding (sums in another order).
 NumericGradients numeric_gradients(const Case& c, const DifferenceScheme& scheme,
-                                   const std::vector<Quantity>& which);
+                                   const std::vector<Quantity>& which,
+                                   Thoroughness thoroughness = Thoroughness::full);
 
 /// Numeric dJ/dq with J from `evaluator` (the code under test's cost: source_cost_probe.hpp), entry
 /// by entry, for quantities the evaluator can shift.
 NumericGradients numeric_gradients(const Case& c, const DifferenceScheme& scheme,
-                                   const std::vector<Quantity>& which, CostEvaluator& evaluator);
+                                   const std::vector<Quantity>& which, CostEvaluator& evaluator,
+                                   Thoroughness thoroughness = Thoroughness::full);
 
 namespace detail {
 /// The plain path and test oracle of numeric_gradients: every entry asks a CostProbe for each

@@ -14,4 +14,14 @@ Estimate CentralDifference::estimate(const CostEvaluator& probe) const {
   return e;
 }
 
+Estimate CentralDifference::screen(const CostEvaluator& probe) const {
+  const double h = step_for(probe.entry());
+  std::size_t crossed[2] = {};
+  const double m1 = probe.cost(-h, &crossed[0]), p1 = probe.cost(h, &crossed[1]);
+  if (crossed[0] || crossed[1]) return estimate(probe);
+  Estimate e{(p1 - m1) / (2 * h), rounding_bound(probe, 1, h)};
+  e.screened = true;
+  return e;
+}
+
 }  // namespace gradfuzz::detail

@@ -18,4 +18,14 @@ Estimate ForwardDifference::estimate(const CostEvaluator& probe) const {
   return e;
 }
 
+Estimate ForwardDifference::screen(const CostEvaluator& probe) const {
+  const double h = step_for(probe.entry());
+  std::size_t crossed = 0;
+  const double p1 = probe.cost(h, &crossed);
+  if (crossed) return estimate(probe);
+  Estimate e{(p1 - probe.base_cost()) / h, rounding_bound(probe, 2, h)};
+  e.screened = true;
+  return e;
+}
+
 }  // namespace gradfuzz::detail

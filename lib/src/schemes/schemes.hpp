@@ -14,6 +14,8 @@ class ForwardDifference final : public DifferenceScheme {
   Estimate estimate(const CostEvaluator& probe) const override;
   /// The two-sided stencil it adds at a kink (rare) is evaluated on demand.
   std::vector<double> shifts() const override { return {1, 2}; }
+  Estimate screen(const CostEvaluator& probe) const override;
+  std::vector<double> screening_shifts() const override { return {1}; }
 
  private:
   double step_;
@@ -27,6 +29,8 @@ class CentralDifference final : public DifferenceScheme {
   double relative_step() const override { return step_; }
   Estimate estimate(const CostEvaluator& probe) const override;
   std::vector<double> shifts() const override { return {-2, -1, 1, 2}; }
+  Estimate screen(const CostEvaluator& probe) const override;
+  std::vector<double> screening_shifts() const override { return {-1, 1}; }
 
  private:
   double step_;
@@ -41,6 +45,8 @@ class FivePoint final : public DifferenceScheme {
   double relative_step() const override { return step_; }
   Estimate estimate(const CostEvaluator& probe) const override;
   std::vector<double> shifts() const override { return {-4, -2, -1, 1, 2, 4}; }
+  Estimate screen(const CostEvaluator& probe) const override;
+  std::vector<double> screening_shifts() const override { return {-2, -1, 1, 2}; }
 
  private:
   double step_;
