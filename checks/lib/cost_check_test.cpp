@@ -65,6 +65,19 @@ RC_GTEST_PROP(CostCheck, ALossWithoutItsL2TermOrItsOneOverMFails, ()) {
   if (m_shows) RC_ASSERT(!check_cost(c, f.loss_sum + f.l2, t).passed);
 }
 
+TEST(CostCheck, AFloat32LogOfANumberNearOneMayLoseATinyCost) {
+  // Found by the float32 false-alarm campaign (seed 2, case 7627): a saturated softmax whose
+  // right class has probability 1 - 3.5e-9. NumPy in float32 computes log(sum of exps) = log(1)
+  // and J = 0, which float32 cannot tell from 3.5e-9; float64 can.
+  const Case c = make_case(
+      parse_recipe("v1;sizes=4,2,6,2;act=tanh,tanh,softmax;loss=ce;lambda=0;slope=0.1;m=1;"
+                   "seed=7807062422205906007;scale=6;values=continuous;labels=hard"));
+  ASSERT_GT(J(c), 1e-9);
+  ASSERT_LT(J(c), 1e-8);
+  EXPECT_TRUE(check_cost(c, 0.0, Tolerance::for_precision(Precision::float32)).passed);
+  EXPECT_FALSE(check_cost(c, 0.0, Tolerance::for_precision(Precision::float64)).passed);
+}
+
 TEST(CostCheck, NotANumberNeverPasses) {
   const Case c = make_case(
       parse_recipe("v1;sizes=2,1;act=sigmoid;loss=bce;lambda=0;slope=0.01;m=2;seed=1;scale=1;"

@@ -175,8 +175,8 @@ CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions&
   } catch (const SourceError& e) {
     return cost_failed(e);
   }
-  const Gradients magnitude =
-      rounding_magnitudes(c, Convention::mean, tolerance.ulps * tolerance.epsilon);
+  const Gradients magnitude = rounding_magnitudes(
+      c, Convention::mean, tolerance.ulps * tolerance.epsilon, smallest_normal(info.precision));
   const double m = static_cast<double>(c.m());
   for (Quantity q : wanted) {
     const Convention expected = q.is_parameter() ? info.convention : Convention::sum;

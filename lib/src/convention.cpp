@@ -24,6 +24,11 @@ std::optional<Precision> find_precision(std::string_view name) {
   return std::nullopt;
 }
 
+double smallest_normal(Precision p) {
+  return p == Precision::float64 ? std::numeric_limits<double>::min()
+                                 : static_cast<double>(std::numeric_limits<float>::min());
+}
+
 double machine_epsilon(Precision p) {
   return p == Precision::float64 ? std::numeric_limits<double>::epsilon()
                                  : static_cast<double>(std::numeric_limits<float>::epsilon());

@@ -82,7 +82,8 @@ class Tester {
         options_(options),
         summary_(summary),
         base_(forward(c)),
-        magnitude_(rounding_magnitudes(c, Convention::mean, tolerance.ulps * tolerance.epsilon)),
+        magnitude_(rounding_magnitudes(c, Convention::mean, tolerance.ulps * tolerance.epsilon,
+                                       smallest_normal(info.precision))),
         rng_(options.seed ^ std::hash<std::string>{}(c.replay) ^
              (static_cast<std::uint64_t>(c.parameter_count()) << 32)) {
     rounding_scale_ = CostProbe(c, base_).rounding_scale();

@@ -95,11 +95,16 @@ double cost_rounding_magnitude(const Case& c) {
   arma::mat delta = arma::abs(f.A[at(L)] - c.Y);
   if (c.spec.loss == Loss::mse) delta %= e.slope(L);
   const arma::mat& ZL = f.Z[at(L)];
-  return std::abs(f.cost) +
-         arma::accu(delta % (e.eZ[at(L)] + arma::abs(ZL) + 1.0)) / static_cast<double>(c.m());
+  // A loss that takes logs (bce, ce) rounds each log to about one unit absolutely, whatever the
+  // size of J: code may compute log(sum of exps) or log(1 + e^-|z|) as the log of a number
+  // near 1 (a float32 softmax at 1 - 3.5e-9 gives J = 0 where J is 3.5e-9). One unit per unit
+  // of label mass.
+  const double logs = c.spec.loss == Loss::mse ? 0.0 : arma::accu(arma::abs(c.Y));
+  return std::abs(f.cost) + (arma::accu(delta % (e.eZ[at(L)] + arma::abs(ZL) + 1.0)) + logs) /
+                                static_cast<double>(c.m());
 }
 
-Gradients rounding_magnitudes(const Case& c, Convention convention, double unit) {
+Gradients rounding_magnitudes(const Case& c, Convention convention, double unit, double underflow) {
   const ForwardBounds bounds(c, unit);
   const ForwardPass& f = bounds.f;
   const std::vector<arma::mat>& eA = bounds.eA;
@@ -111,10 +116,11 @@ Gradients rounding_magnitudes(const Case& c, Convention convention, double unit)
   // Backward pass, first order: V bounds each quantity's size (|W|^T |dZ|, |g'|), E its error
   // in units of eps. A - Y carries A's error and rounds on the size of its terms (where A - Y
   // cancels for a good fit, E is far above V). g'(Z)'s error (derivative_error) multiplies the
-  // size of dA, not dA's own error (that product is second order in eps).
+  // size of dA, not dA's own error (that product is second order in eps). An A - Y below the
+  // smallest normal number may underflow to 0 in the code: `underflow` floors its error.
   Gradients out;
   arma::mat V = arma::abs(f.A[at(L)] - c.Y);
-  arma::mat E = eA[at(L)] + arma::abs(c.Y);
+  arma::mat E = eA[at(L)] + arma::abs(c.Y) + underflow;
   if (c.spec.loss == Loss::mse) {
     E = E % (slope(L) + 1.0) + V % derivative_error(L);
     V %= slope(L);

@@ -22,5 +22,7 @@ std::string_view to_string(Precision p);
 std::optional<Precision> find_precision(std::string_view name);
 /// Machine epsilon of the precision: 2^-52 or 2^-23.
 double machine_epsilon(Precision p);
+/// The smallest normal number of the precision: 2^-1022 or 2^-126. Below it digits are lost.
+double smallest_normal(Precision p);
 
 }  // namespace gradfuzz

@@ -18,8 +18,12 @@ namespace gradfuzz {
 /// the magnitude of the terms that make it up. Shapes as the gradients'. `unit` is what one
 /// unit of the magnitudes is worth in the code under test (Tolerance: ulps * epsilon): a relu
 /// input within unit * (its error bound) of 0 may lie on the other side in the code, so the
-/// jump of its derivative enters the bound there.
-Gradients rounding_magnitudes(const Case& c, Convention convention, double unit = 64 * 0x1p-52);
+/// jump of its derivative enters the bound there. `underflow` is the code's smallest normal
+/// number (smallest_normal): a value below it is stored with an absolute error of up to epsilon
+/// times it, so an output delta A - Y of 1e-52 is 0 in float32, and every gradient built from it
+/// may be off by that much times the sizes it multiplies.
+Gradients rounding_magnitudes(const Case& c, Convention convention, double unit = 64 * 0x1p-52,
+                              double underflow = 0x1p-1022);
 
 /// The magnitude of the terms J is computed from, with the forward pass's rounding carried to
 /// the loss: times the code's machine epsilon (and a count of ulps) it is how far a correct
