@@ -8,6 +8,7 @@
 #include <ostream>
 #include <vector>
 
+#include "gradfuzz/numeric.hpp"
 #include "gradfuzz/recipe.hpp"
 
 namespace gradfuzz {
@@ -79,6 +80,16 @@ inline rc::Gen<CaseRecipe> arbitrary_recipe(RecipeLimits limits = {}) {
     r.labels = *gen::element(Labels::hard, Labels::soft);
     return r;
   });
+}
+
+/// Every quantity of the case: dW1, db1, ..., dWL, dbL, then dZ1, dA0, ..., dZL, dA<L-1>.
+inline std::vector<Quantity> every_quantity(const Case& c) {
+  std::vector<Quantity> all = parameter_quantities(c);
+  for (int l = 1; l <= c.depth(); ++l) {
+    all.push_back(Quantity::dZ(l));
+    all.push_back(Quantity::dA(l - 1));
+  }
+  return all;
 }
 
 }  // namespace gradfuzz::checks

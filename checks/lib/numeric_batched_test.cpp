@@ -16,14 +16,7 @@
 namespace gradfuzz {
 namespace {
 
-std::vector<Quantity> every_quantity(const Case& c) {
-  std::vector<Quantity> all = parameter_quantities(c);
-  for (int l = 1; l <= c.depth(); ++l) {
-    all.push_back(Quantity::dZ(l));
-    all.push_back(Quantity::dA(l - 1));
-  }
-  return all;
-}
+using checks::every_quantity;
 
 // The two paths evaluate J with the same terms summed in another order (a rank-1 update
 // instead of a full product, one example's loss change instead of the whole batch's sum), so

@@ -20,6 +20,8 @@
 namespace gradfuzz {
 namespace {
 
+using checks::every_quantity;
+
 using A = Activation;
 constexpr double kEps = std::numeric_limits<double>::epsilon();
 
@@ -48,15 +50,6 @@ CaseRecipe smooth_recipe() {
   r.seed = 2024;
   r.labels = Labels::soft;
   return r;
-}
-
-std::vector<Quantity> every_quantity(const Case& c) {
-  std::vector<Quantity> all = parameter_quantities(c);
-  for (int l = 1; l <= c.depth(); ++l) {
-    all.push_back(Quantity::dZ(l));
-    all.push_back(Quantity::dA(l - 1));
-  }
-  return all;
 }
 
 rc::Gen<CaseRecipe> smooth_recipes() {
