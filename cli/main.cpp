@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "blas_threads.hpp"
 #include "command.hpp"
 #include "gradfuzz/version.hpp"
 
@@ -61,6 +62,7 @@ int main(int argc, char** argv) {
     std::cout << "gradfuzz " << gradfuzz::kVersion << '\n';
     return gradfuzz::cli::kPassed;
   }
+  gradfuzz::cli::keep_blas_single_threaded();
   for (const Command& c : kCommands) {
     if (args[0] != c.name) continue;
     try {

@@ -132,13 +132,15 @@ class Tester {
 
     std::normal_distribution<double> normal;
     std::size_t tried = 0;
+    // One direction's storage for all: every direction fills the same entries, the rest stay 0.
+    Gradients v;
+    for (const Block& b : s)
+      if (!v.contains(b.q)) v[b.q].zeros(claimed_.at(b.q).n_rows, claimed_.at(b.q).n_cols);
     while (out.counted < k && tried < options_.max_directions) {
       ++tried;
-      Gradients v;
       double norm_squares = 0;
       for (const Block& b : s) {
-        arma::mat& V = v[b.q];
-        if (V.is_empty()) V.zeros(claimed_.at(b.q).n_rows, claimed_.at(b.q).n_cols);
+        arma::mat& V = v.at(b.q);
         for (arma::uword i = b.begin; i < b.end; ++i) {
           V[i] = single ? 1.0 : normal(rng_);
           norm_squares += V[i] * V[i];
