@@ -86,6 +86,32 @@ TEST(Compare, ANonzeroClaimWhereTheGradientIsZeroFails) {
   EXPECT_FALSE(check(claimed, exact(arma::mat(2, 3, arma::fill::zeros))).passed);
 }
 
+TEST(Compare, ADeadUnitsZeroAgainstRoundingNoiseDoesNotCountInTheRelativeDifference) {
+  // Row 0 is a dead unit: the claim is exactly 0, the numeric value noise within its error.
+  arma::mat value = kNumeric;
+  value.row(0) = arma::rowvec{3e-14, -2e-14, 1e-14};
+  NumericQuantity n = exact(value);
+  n.error_bound.row(0).fill(1e-13);
+  arma::mat claimed = kNumeric;
+  claimed.row(0).zeros();
+  const QuantityCheck c = check(claimed, n);
+  EXPECT_TRUE(c.passed);
+  EXPECT_EQ(c.rel_diff, 0.0);
+  // A whole quantity of dead units: the metric alone would say 1.
+  const QuantityCheck dead = check(arma::mat(1, 3, arma::fill::zeros), [] {
+    NumericQuantity d = exact(arma::mat{{3e-14, -2e-14, 1e-14}});
+    d.error_bound.fill(1e-13);
+    return d;
+  }());
+  EXPECT_TRUE(dead.passed);
+  EXPECT_EQ(dead.rel_diff, 0.0);
+  // A claim above the noise still counts, against the noise it is compared with.
+  claimed(0, 0) = 1e-3;
+  const QuantityCheck wrong = check(claimed, n);
+  EXPECT_FALSE(wrong.passed);
+  EXPECT_GT(wrong.rel_diff, 1e-5);
+}
+
 TEST(Compare, MTimesTooLargeIsTheSumConvention) {
   const arma::uword m = 5;
   const QuantityCheck c = check(5.0 * kNumeric, exact(kNumeric), m, Convention::mean);

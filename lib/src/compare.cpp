@@ -128,11 +128,21 @@ QuantityCheck compare(Quantity q, const arma::mat& claimed, const NumericQuantit
   }
   check.passed = check.matched == expected;
   // The course's metric over the entries finite differences can judge: at a kink the
-  // central difference is a blend of two one-sided slopes and says nothing about the claim.
-  arma::mat g = claimed, n = in(check.matched.value_or(expected)).value;
-  const arma::uvec kinks = arma::find(numeric_mean.at_kink);
-  g.elem(kinks).zeros();
-  n.elem(kinks).zeros();
+  // central difference is a blend of two one-sided slopes and says nothing about the claim,
+  // and where both sides are within the numeric error of 0 (a dead unit's gradient against
+  // rounding noise) their ratio is noise too, which the metric would report as 1.
+  const Convention metric_convention = check.matched.value_or(expected);
+  const NumericQuantity metric_numeric = in(metric_convention);
+  arma::mat g = claimed, n = metric_numeric.value;
+  const arma::mat zero_noise =
+      tolerance.safety * metric_numeric.error_bound +
+      (magnitude_mean.is_empty()
+           ? arma::mat(arma::size(g), arma::fill::zeros)
+           : arma::mat(tolerance.ulps * tolerance.epsilon * magnitude_in(metric_convention)));
+  const arma::uvec unjudged = arma::find(
+      numeric_mean.at_kink != 0 || (arma::abs(g) <= zero_noise && arma::abs(n) <= zero_noise));
+  g.elem(unjudged).zeros();
+  n.elem(unjudged).zeros();
   check.rel_diff =
       check.non_finite ? std::numeric_limits<double>::quiet_NaN() : relative_difference(g, n);
   return check;

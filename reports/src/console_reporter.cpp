@@ -146,7 +146,7 @@ void ConsoleReporter::report(const RunResult& run) {
     if (c.misbehaviour) out_ << "  the code under test misbehaved: " << *c.misbehaviour << '\n';
     if (c.failure) failure_block(out_, run, *c.failure, c.cases_planned);
     if (!c.quantities.empty()) {
-      out_ << "  worst relative difference per quantity:";
+      out_ << "  worst relative difference per quantity (in the convention each case matched):";
       for (const QuantitySummary& q : c.quantities)
         out_ << ' ' << q.name << '=' << fmt("%.1e", q.max_rel_diff);
       out_ << '\n';

@@ -68,7 +68,8 @@ struct QuantityCheck {
   Convention expected = Convention::mean;
   std::optional<Convention> matched;  ///< the convention whose numeric values it passes in
   /// The course's ||g - n|| / (||g|| + ||n||), against the matched convention (the expected one
-  /// if none matched), over the entries not at a kink; 0 when both are zero, NaN when a side
+  /// if none matched), over the entries not at a kink and not within the numeric error of 0 on
+  /// both sides (a dead unit's 0 against rounding noise); 0 when both are zero, NaN when a side
   /// is not finite.
   double rel_diff = 0;
   Shape claimed_shape;
