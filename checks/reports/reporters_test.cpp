@@ -67,6 +67,37 @@ TEST(Reporters, HtmlMatchesGolden) {
   expect_golden("report.html", render(HtmlReporter(out), out, checks::sample_run()));
 }
 
+TEST(Reporters, EveryFormatStatesWhatAFastCampaignCouldMiss) {
+  RunResult run = checks::sample_run();
+  FastSummary fast;
+  fast.directions = 6;
+  fast.miss_probability = 1e-6;
+  fast.tolerance = 1e-9;
+  fast.threshold = 2.66e-4;
+  fast.relative_threshold = 2.64e-5;
+  fast.cost_evaluations = 252;
+  run.campaigns.front().fast = fast;
+  const std::string statement = fast.statement();
+  ASSERT_NE(statement.find("missed with probability below 1e-06 (6 random directions)"),
+            std::string::npos)
+      << statement;
+  // In HTML and XML the apostrophe of "gradient's" is escaped.
+  std::string escaped = statement;
+  for (std::size_t at; (at = escaped.find('\'')) != std::string::npos;)
+    escaped.replace(at, 1, "&apos;");
+  std::ostringstream console, html, markdown, junit, json;
+  EXPECT_NE(render(ConsoleReporter(console, {}), console, run).find(statement), std::string::npos);
+  EXPECT_NE(render(HtmlReporter(html), html, run).find("Fast mode, weakest case: " + escaped),
+            std::string::npos);
+  EXPECT_NE(render(MarkdownReporter(markdown), markdown, run)
+                .find("Fast mode, weakest case: " + statement),
+            std::string::npos);
+  EXPECT_NE(render(JunitReporter(junit), junit, run)
+                .find("<property name=\"fast_mode\" value=\"" + escaped + "\""),
+            std::string::npos);
+  EXPECT_NE(render(JsonReporter(json), json, run).find("\"miss_probability\""), std::string::npos);
+}
+
 TEST(Reporters, QuietConsoleIsTheVerdictAlone) {
   std::ostringstream out;
   ConsoleReporter(out, {true}).report(checks::sample_run());

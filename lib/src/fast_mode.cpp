@@ -17,13 +17,9 @@ std::optional<CheckMode> find_mode(std::string_view name) {
 
 std::string FastSummary::statement() const {
   char text[320];
-  if (directions == 0 || !std::isfinite(threshold)) {
-    std::snprintf(text, sizeof text,
-                  "no direction could be verified, so no miss probability is stated (%zu "
-                  "direction(s) replaced, %zu at relu kinks)",
-                  replaced, kink_directions);
-    return text;
-  }
+  if (directions == 0 || !std::isfinite(threshold))
+    return "no direction could be verified (each crossed relu kinks or was too imprecise), so no "
+           "miss probability is stated";
   std::snprintf(text, sizeof text,
                 "a wrong gradient whose error norm exceeds %.3g (%.3g relative to the claimed "
                 "gradient's) would be missed with probability below %.3g (%zu random directions)",

@@ -77,12 +77,13 @@ void localized(std::ostream& out, const CaseResult& result) {
   }
 }
 
-void fast_line(std::ostream& out, const std::optional<FastSummary>& fast) {
+// A campaign's summary states its weakest case and counts over all its cases.
+void fast_line(std::ostream& out, const std::optional<FastSummary>& fast, bool campaign) {
   if (!fast) return;
-  out << "  fast mode: " << fast->statement() << "; " << fast->replaced
-      << " direction(s) replaced (" << fast->kink_directions << " at relu kinks), "
-      << fast->step_halvings << " step halving(s), " << fast->cost_evaluations
-      << " cost evaluations\n";
+  out << (campaign ? "  fast mode, weakest case: " : "  fast mode: ") << fast->statement()
+      << (campaign ? "; over all cases: " : "; ") << fast->replaced << " direction(s) replaced ("
+      << fast->kink_directions << " at relu kinks), " << fast->step_halvings << " step halving(s), "
+      << fast->cost_evaluations << " cost evaluations\n";
 }
 
 void failure_block(std::ostream& out, const RunResult& run, const Failure& f, std::size_t planned) {
@@ -126,7 +127,7 @@ void ConsoleReporter::report(const RunResult& run) {
       out_ << "  the code under test failed: " << *result.source_error << '\n';
     case_table(out_, result);
     if (result.cost) out_ << "  " << detail::cost_line(*result.cost) << '\n';
-    fast_line(out_, result.fast);
+    fast_line(out_, result.fast, false);
     localized(out_, result);
     if (result.diagnosis)
       out_ << "  diagnosis [" << result.diagnosis->id << "]: " << result.diagnosis->message << '\n';
@@ -142,7 +143,7 @@ void ConsoleReporter::report(const RunResult& run) {
     if (c.borderline_settled)
       out_ << ", borderline entries settled by their convergence order: " << c.borderline_settled;
     out_ << '\n';
-    fast_line(out_, c.fast);
+    fast_line(out_, c.fast, true);
     if (c.misbehaviour) out_ << "  the code under test misbehaved: " << *c.misbehaviour << '\n';
     if (c.failure) failure_block(out_, run, *c.failure, c.cases_planned);
     if (!c.quantities.empty()) {

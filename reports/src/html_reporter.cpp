@@ -330,6 +330,8 @@ void HtmlReporter::report(const RunResult& run) {
     out_ << "<section class=\"summary\"><h2>Campaign: " << esc(c.source) << "</h2><p>seed "
          << c.seed << ", " << c.cases_run << " of " << c.cases_planned << " cases run, "
          << c.kink_entries << " entries at relu kinks.</p>";
+    if (c.fast)
+      out_ << "<p class=\"fast\">Fast mode, weakest case: " << esc(c.fast->statement()) << ".</p>";
     if (!c.quantities.empty()) {
       out_ << "<table><tr><th>quantity</th><th>cases</th><th>worst relative "
               "difference</th><th>failures</th></tr>";

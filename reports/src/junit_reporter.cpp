@@ -71,6 +71,7 @@ void campaign_suite(XmlWriter& xml, const RunResult& run, const CampaignResult& 
       {"cases_run", std::to_string(c.cases_run)},
       {"kink_entries", std::to_string(c.kink_entries)}};
   if (shrunk) props.emplace_back("replay", detail::replay_command(run, shrunk->c));
+  if (c.fast) props.emplace_back("fast_mode", c.fast->statement());
   properties(xml, props);
   for (const QuantitySummary& q : c.quantities) {
     XmlWriter::Element test(xml, "testcase");
