@@ -98,6 +98,22 @@ TEST(Reporters, EveryFormatStatesWhatAFastCampaignCouldMiss) {
   EXPECT_NE(render(JsonReporter(json), json, run).find("\"miss_probability\""), std::string::npos);
 }
 
+TEST(Reporters, TheConsoleShowsControlCharactersFromTheCodeUnderTestWithoutObeyingThem) {
+  RunResult run = checks::sample_run();
+  run.campaigns.front().misbehaviour =
+      "exited with status 1\n    its stderr ended with:\n      | \x1b[2J\x1b[31mboom\r\x07\x7f";
+  std::ostringstream out;
+  const std::string text = render(ConsoleReporter(out, {}), out, run);
+  EXPECT_NE(text.find("its stderr ended with:\n      | \\x1b[2J\\x1b[31mboom\\x0d\\x07\\x7f"),
+            std::string::npos)
+      << text;
+  for (const char ch : text) {
+    const auto byte = static_cast<unsigned char>(ch);
+    EXPECT_TRUE(byte >= 0x20 || ch == '\n' || ch == '\t') << "control byte " << int(byte);
+    EXPECT_NE(byte, 0x7f);
+  }
+}
+
 TEST(Reporters, QuietConsoleIsTheVerdictAlone) {
   std::ostringstream out;
   ConsoleReporter(out, {true}).report(checks::sample_run());

@@ -1,5 +1,6 @@
 #include "gradfuzz/reports/console_reporter.hpp"
 
+#include <sstream>
 #include <string>
 
 #include "text.hpp"
@@ -108,64 +109,72 @@ void failure_block(std::ostream& out, const RunResult& run, const Failure& f, st
   out << "  replay: " << replay_command(run, s.c) << '\n';
 }
 
+void write(std::ostream& out, const RunResult& run, bool quiet) {
+  out << verdict(run) << '\n';
+  if (quiet) return;
+  for (std::size_t i = 0; i < run.cases.size(); ++i) {
+    const CaseResult& result = run.cases[i];
+    out << "\ncase " << i + 1 << "/" << run.cases.size() << ": " << result.source << " on "
+        << describe(result.c) << ", " << to_string(result.scheme) << " differences";
+    if (const std::string words = detail::numeric_words(result); !words.empty())
+      out << " (" << words << ")";
+    out << '\n';
+    if (result.source_error)
+      out << "  the code under test failed: " << *result.source_error << '\n';
+    case_table(out, result);
+    if (result.cost) out << "  " << detail::cost_line(*result.cost) << '\n';
+    fast_line(out, result.fast, false);
+    localized(out, result);
+    if (result.diagnosis)
+      out << "  diagnosis [" << result.diagnosis->id << "]: " << result.diagnosis->message << '\n';
+    if (!result.passed() && !result.c.replay.empty())
+      out << "  replay: " << replay_command(run, result.c) << '\n';
+  }
+  for (const CampaignResult& c : run.campaigns) {
+    out << "\ncampaign: " << c.source << ", seed " << c.seed;
+    if (c.shard.count > 1) out << ", shard " << c.shard.index + 1 << "/" << c.shard.count;
+    out << ", " << c.cases_run << " of " << c.cases_planned << " case(s) run, " << c.kink_entries
+        << " entries at relu kinks";
+    if (c.kink_unverified) out << " (" << c.kink_unverified << " outside the one-sided bracket)";
+    if (c.borderline_settled)
+      out << ", borderline entries settled by their convergence order: " << c.borderline_settled;
+    out << '\n';
+    fast_line(out, c.fast, true);
+    if (c.misbehaviour) out << "  the code under test misbehaved: " << *c.misbehaviour << '\n';
+    if (c.failure) failure_block(out, run, *c.failure, c.cases_planned);
+    if (!c.quantities.empty()) {
+      out << "  worst relative difference per quantity (in the convention each case matched):";
+      for (const QuantitySummary& q : c.quantities)
+        out << ' ' << q.name << '=' << fmt("%.1e", q.max_rel_diff);
+      out << '\n';
+    }
+  }
+  if (!run.mutants.empty()) {
+    out << "\nmutants: " << run.mutants.size() << '\n'
+        << "  mutant                        caught  cases  shrunk to                              "
+           "diagnosis                      expected\n";
+    for (const MutantOutcome& m : run.mutants) {
+      const bool caught = m.caught();
+      const std::string shrunk = caught ? describe(m.campaign.failure->shrunk.c) : "-";
+      out << "  " << pad(m.name, 29) << ' ' << pad(caught ? "yes" : "NO", 7) << ' '
+          << pad(caught ? std::to_string(m.campaign.failure->case_number) : "-", 6) << ' '
+          << pad(shrunk, 38) << ' ' << pad(caught ? m.diagnosis_id() : "-", 30) << ' '
+          << (m.diagnosed_as_expected() ? "yes" : "NO (" + m.expected_diagnosis + ")") << '\n';
+    }
+  }
+}
+
 }  // namespace
 
 ConsoleReporter::ConsoleReporter(std::ostream& out, Options options)
     : out_(out), options_(options) {}
 
 void ConsoleReporter::report(const RunResult& run) {
-  out_ << verdict(run) << '\n';
-  if (options_.quiet) return;
-  for (std::size_t i = 0; i < run.cases.size(); ++i) {
-    const CaseResult& result = run.cases[i];
-    out_ << "\ncase " << i + 1 << "/" << run.cases.size() << ": " << result.source << " on "
-         << describe(result.c) << ", " << to_string(result.scheme) << " differences";
-    if (const std::string words = detail::numeric_words(result); !words.empty())
-      out_ << " (" << words << ")";
-    out_ << '\n';
-    if (result.source_error)
-      out_ << "  the code under test failed: " << *result.source_error << '\n';
-    case_table(out_, result);
-    if (result.cost) out_ << "  " << detail::cost_line(*result.cost) << '\n';
-    fast_line(out_, result.fast, false);
-    localized(out_, result);
-    if (result.diagnosis)
-      out_ << "  diagnosis [" << result.diagnosis->id << "]: " << result.diagnosis->message << '\n';
-    if (!result.passed() && !result.c.replay.empty())
-      out_ << "  replay: " << replay_command(run, result.c) << '\n';
-  }
-  for (const CampaignResult& c : run.campaigns) {
-    out_ << "\ncampaign: " << c.source << ", seed " << c.seed;
-    if (c.shard.count > 1) out_ << ", shard " << c.shard.index + 1 << "/" << c.shard.count;
-    out_ << ", " << c.cases_run << " of " << c.cases_planned << " case(s) run, " << c.kink_entries
-         << " entries at relu kinks";
-    if (c.kink_unverified) out_ << " (" << c.kink_unverified << " outside the one-sided bracket)";
-    if (c.borderline_settled)
-      out_ << ", borderline entries settled by their convergence order: " << c.borderline_settled;
-    out_ << '\n';
-    fast_line(out_, c.fast, true);
-    if (c.misbehaviour) out_ << "  the code under test misbehaved: " << *c.misbehaviour << '\n';
-    if (c.failure) failure_block(out_, run, *c.failure, c.cases_planned);
-    if (!c.quantities.empty()) {
-      out_ << "  worst relative difference per quantity (in the convention each case matched):";
-      for (const QuantitySummary& q : c.quantities)
-        out_ << ' ' << q.name << '=' << fmt("%.1e", q.max_rel_diff);
-      out_ << '\n';
-    }
-  }
-  if (!run.mutants.empty()) {
-    out_ << "\nmutants: " << run.mutants.size() << '\n'
-         << "  mutant                        caught  cases  shrunk to                              "
-            "diagnosis                      expected\n";
-    for (const MutantOutcome& m : run.mutants) {
-      const bool caught = m.caught();
-      const std::string shrunk = caught ? describe(m.campaign.failure->shrunk.c) : "-";
-      out_ << "  " << pad(m.name, 29) << ' ' << pad(caught ? "yes" : "NO", 7) << ' '
-           << pad(caught ? std::to_string(m.campaign.failure->case_number) : "-", 6) << ' '
-           << pad(shrunk, 38) << ' ' << pad(caught ? m.diagnosis_id() : "-", 30) << ' '
-           << (m.diagnosed_as_expected() ? "yes" : "NO (" + m.expected_diagnosis + ")") << '\n';
-    }
-  }
+  // Text from the code under test (its stderr, its error replies) reaches a terminal here:
+  // control characters are shown, never obeyed.
+  std::ostringstream text;
+  write(text, run, options_.quiet);
+  out_ << detail::terminal_safe(text.str());
 }
 
 }  // namespace gradfuzz

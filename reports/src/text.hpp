@@ -2,6 +2,7 @@
 // Small text helpers every reporter shares: numbers, cases and the replay command in one form.
 
 #include <string>
+#include <string_view>
 
 #include "gradfuzz/run_result.hpp"
 
@@ -21,5 +22,9 @@ std::string entry_name(const EntryError& e);
 std::string cost_line(const CostCheck& cost);
 /// "" for the reference cost; "parameters from differences of the code's own cost" otherwise.
 std::string numeric_words(const CaseResult& r);
+/// Text for a terminal: control characters other than newline and tab (an ANSI escape, a
+/// carriage return, a bell from the code under test's stderr) are written as \xNN, visible
+/// and inert.
+std::string terminal_safe(std::string_view text);
 
 }  // namespace gradfuzz::detail
