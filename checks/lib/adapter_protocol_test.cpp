@@ -11,21 +11,14 @@
 #include <string>
 
 #include "gradfuzz/recipe.hpp"
+#include "hand_cases.hpp"
 
 namespace gradfuzz::detail {
 namespace {
 
-using nlohmann::json;
+using checks::course_case;
 
-Case course_case(std::uint64_t seed = 1) {
-  CaseRecipe r;
-  r.spec.sizes = {3, 4, 1};
-  r.spec.activations = {Activation::tanh, Activation::sigmoid};
-  r.spec.loss = Loss::bce;
-  r.batch = 5;
-  r.seed = seed;
-  return make_case(r);
-}
+using nlohmann::json;
 
 std::string error_of(const std::function<void()>& f) {
   try {

@@ -14,9 +14,12 @@
 #include "gradfuzz/forward.hpp"
 #include "gradfuzz/fuzz/campaign.hpp"
 #include "gradfuzz/recipe.hpp"
+#include "hand_cases.hpp"
 
 namespace gradfuzz {
 namespace {
+
+using checks::course_case;
 
 using namespace std::chrono_literals;
 using checks::pid_in;
@@ -31,16 +34,6 @@ AdapterOptions options(std::chrono::milliseconds timeout = 20s) {
   o.timeout = timeout;
   o.grace = 300ms;
   return o;
-}
-
-Case course_case(std::uint64_t seed = 1) {
-  CaseRecipe r;
-  r.spec.sizes = {3, 4, 1};
-  r.spec.activations = {Activation::tanh, Activation::sigmoid};
-  r.spec.loss = Loss::bce;
-  r.batch = 5;
-  r.seed = seed;
-  return make_case(r);
 }
 
 // The ProtocolError's message when `hostile.py MODE` is asked about one case; also checks that

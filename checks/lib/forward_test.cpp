@@ -9,27 +9,14 @@
 
 #include "case_gen.hpp"
 #include "gradfuzz/recipe.hpp"
+#include "hand_cases.hpp"
 
 namespace gradfuzz {
 namespace {
 
-using A = Activation;
+using checks::linear_case;
 
-// Linear regression by hand: one layer 2-1 linear mse, m = 2.
-//   Z = [0.5 -1] [[1 2] [3 4]] + 0.25 = [-2.25 -2.75],  A - Y = [-3.25 -2.75]
-//   loss_sum = (3.25^2 + 2.75^2) / 2 = 9.0625,  J = 9.0625 / 2
-Case linear_case(double lambda = 0) {
-  Case c;
-  c.spec.sizes = {2, 1};
-  c.spec.activations = {A::linear};
-  c.spec.loss = Loss::mse;
-  c.spec.lambda = lambda;
-  c.W = {arma::mat{{0.5, -1.0}}};
-  c.b = {arma::mat(1, 1, arma::fill::value(0.25))};
-  c.X = arma::mat{{1, 2}, {3, 4}};
-  c.Y = arma::mat{{1, 0}};
-  return c;
-}
+using A = Activation;
 
 TEST(Forward, LinearRegressionByHand) {
   const ForwardPass f = forward(linear_case());

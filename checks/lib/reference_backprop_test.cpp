@@ -11,25 +11,14 @@
 #include "gradfuzz/numeric.hpp"
 #include "gradfuzz/recipe.hpp"
 #include "gradfuzz/rounding.hpp"
+#include "hand_cases.hpp"
 
 namespace gradfuzz {
 namespace {
 
-using A = Activation;
+using checks::linear_case;
 
-// Linear regression (as in forward_test): Z = [-2.25 -2.75], dZ = A - Y = [-3.25 -2.75].
-Case linear_case(double lambda) {
-  Case c;
-  c.spec.sizes = {2, 1};
-  c.spec.activations = {A::linear};
-  c.spec.loss = Loss::mse;
-  c.spec.lambda = lambda;
-  c.W = {arma::mat{{0.5, -1.0}}};
-  c.b = {arma::mat(1, 1, arma::fill::value(0.25))};
-  c.X = arma::mat{{1, 2}, {3, 4}};
-  c.Y = arma::mat{{1, 0}};
-  return c;
-}
+using A = Activation;
 
 bool near(const arma::mat& a, const arma::mat& b, double tol) {
   return a.n_rows == b.n_rows && a.n_cols == b.n_cols && arma::approx_equal(a, b, "absdiff", tol);
