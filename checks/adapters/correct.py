@@ -12,56 +12,14 @@ import argparse
 import os
 import sys
 
-import numpy as np
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
-                                "adapters", "python"))
+# The forward pass, the cost and the activations' derivatives are the course example's
+# (adapters/python/examples/course_numpy.py); backprop is written here again with a hook for
+# the planted bugs of buggy.py.
+_ADAPTERS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "adapters",
+                         "python")
+sys.path[:0] = [_ADAPTERS, os.path.join(_ADAPTERS, "examples")]
 from gradfuzz_adapter import serve  # noqa: E402
-
-
-def activate(g, Z, slope):
-    if g == "sigmoid":
-        return 0.5 * (1 + np.tanh(0.5 * Z))
-    if g == "tanh":
-        return np.tanh(Z)
-    if g == "relu":
-        return np.maximum(Z, 0)
-    if g == "leaky_relu":
-        return np.where(Z > 0, Z, slope * Z).astype(Z.dtype)
-    if g == "linear":
-        return Z
-    E = np.exp(Z - Z.max(axis=0, keepdims=True))
-    return E / E.sum(axis=0, keepdims=True)
-
-
-def slope_of(g, Z, A, slope):
-    return {"sigmoid": lambda: A * (1 - A),
-            "tanh": lambda: 1 - A * A,
-            "relu": lambda: (Z > 0).astype(Z.dtype),
-            "leaky_relu": lambda: np.where(Z > 0, 1, slope).astype(Z.dtype),
-            "linear": lambda: np.ones_like(Z)}[g]()
-
-
-def softplus(x):
-    return np.logaddexp(0, x)
-
-
-def cost(net, params, X, Y):
-    """J: the loss averaged over the batch plus (lambda/2m) sum ||W[l]||^2."""
-    L, m, slope = len(net["layers"]) - 1, X.shape[1], net["leaky_slope"]
-    A = X
-    for l in range(1, L + 1):
-        Z = params["W%d" % l] @ A + params["b%d" % l]
-        A = activate(net["activations"][l - 1], Z, slope)
-    if net["loss"] == "bce":
-        total = np.sum(Y * softplus(-Z) + (1 - Y) * softplus(Z))
-    elif net["loss"] == "ce":
-        shifted = Z - Z.max(axis=0, keepdims=True)
-        total = -np.sum(Y * (shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True))))
-    else:
-        total = 0.5 * np.sum((A - Y) ** 2)
-    squares = sum(np.sum(params["W%d" % l] ** 2) for l in range(1, L + 1))
-    return total / m + net["lambda"] / (2 * m) * squares
+from course_numpy import compute_cost as cost, derivative as slope_of, forward  # noqa: E402,F401
 
 
 def backprop(net, params, X, Y, convention="mean", intermediates=False, derivative=None):
@@ -70,10 +28,7 @@ def backprop(net, params, X, Y, convention="mean", intermediates=False, derivati
     if derivative is None:
         def derivative(l, g, Z, A, slope):
             return slope_of(g, Z, A, slope)
-    Z, A = [None], [X]
-    for l in range(1, L + 1):
-        Z.append(params["W%d" % l] @ A[-1] + params["b%d" % l])
-        A.append(activate(net["activations"][l - 1], Z[-1], slope))
+    Z, A = forward(net, params, X)
     dZ = A[L] - Y
     if net["loss"] == "mse":
         dZ = dZ * derivative(L, net["activations"][L - 1], Z[L], A[L], slope)
