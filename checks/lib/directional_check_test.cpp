@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <set>
 #include <string>
 
@@ -237,6 +238,20 @@ TEST(FastMode, StatementSaysTheThresholdAndProbability) {
   EXPECT_GE(r.fast->directions, 2u);
   // Fewer passes than a full central-difference check would need (4 per parameter).
   EXPECT_LT(r.fast->cost_evaluations, 4 * medium_case().parameter_count());
+}
+
+TEST(FastMode, AZeroGradientsStatementHasNoRelativeSize) {
+  FastSummary zero;
+  zero.directions = 6;
+  zero.miss_probability = 1e-6;
+  zero.threshold = 8.24e-9;
+  zero.relative_threshold = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(zero.statement(),
+            "a wrong gradient whose error norm exceeds 8.24e-09 (the claimed gradient is 0) would "
+            "be missed with probability below 1e-06 (6 random directions)");
+  FastSummary some = zero;
+  some.relative_threshold = 2.64e-5;
+  EXPECT_MENTIONS(some.statement(), "exceeds 8.24e-09 (2.64e-05 relative to the claimed");
 }
 
 }  // namespace
