@@ -134,11 +134,9 @@ QuantityCheck compare(Quantity q, const arma::mat& claimed, const NumericQuantit
   const Convention metric_convention = check.matched.value_or(expected);
   const NumericQuantity metric_numeric = in(metric_convention);
   arma::mat g = claimed, n = metric_numeric.value;
-  const arma::mat zero_noise =
-      tolerance.safety * metric_numeric.error_bound +
-      (magnitude_mean.is_empty()
-           ? arma::mat(arma::size(g), arma::fill::zeros)
-           : arma::mat(tolerance.ulps * tolerance.epsilon * magnitude_in(metric_convention)));
+  arma::mat zero_noise = tolerance.safety * metric_numeric.error_bound;
+  if (!magnitude_mean.is_empty())
+    zero_noise += tolerance.ulps * tolerance.epsilon * magnitude_in(metric_convention);
   const arma::uvec unjudged = arma::find(
       numeric_mean.at_kink != 0 || (arma::abs(g) <= zero_noise && arma::abs(n) <= zero_noise));
   g.elem(unjudged).zeros();

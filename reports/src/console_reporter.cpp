@@ -81,7 +81,8 @@ void localized(std::ostream& out, const CaseResult& result) {
 // A campaign's summary states its weakest case and counts over all its cases.
 void fast_line(std::ostream& out, const std::optional<FastSummary>& fast, bool campaign) {
   if (!fast) return;
-  out << (campaign ? "  fast mode, weakest case: " : "  fast mode: ") << fast->statement()
+  out << "  fast mode"
+      << (campaign ? ", " + detail::fast_campaign_statement(*fast) : ": " + fast->statement())
       << (campaign ? "; over all cases: " : "; ") << fast->replaced << " direction(s) replaced ("
       << fast->kink_directions << " at relu kinks), " << fast->step_halvings << " step halving(s), "
       << fast->cost_evaluations << " cost evaluations\n";

@@ -331,7 +331,8 @@ void HtmlReporter::report(const RunResult& run) {
          << c.seed << ", " << c.cases_run << " of " << c.cases_planned << " cases run, "
          << c.kink_entries << " entries at relu kinks.</p>";
     if (c.fast)
-      out_ << "<p class=\"fast\">Fast mode, weakest case: " << esc(c.fast->statement()) << ".</p>";
+      out_ << "<p class=\"fast\">Fast mode, " << esc(detail::fast_campaign_statement(*c.fast))
+           << ".</p>";
     if (!c.quantities.empty()) {
       out_ << "<table><tr><th>quantity</th><th>cases</th><th>worst relative "
               "difference</th><th>failures</th></tr>";

@@ -62,7 +62,7 @@ void MarkdownReporter::report(const RunResult& run) {
     if (c.shard.count > 1) out_ << ", shard " << c.shard.index + 1 << "/" << c.shard.count;
     out_ << ", " << c.cases_run << " of " << c.cases_planned << " cases run, " << c.kink_entries
          << " entries at relu kinks.\n\n";
-    if (c.fast) out_ << "Fast mode, weakest case: " << cell(c.fast->statement()) << ".\n\n";
+    if (c.fast) out_ << "Fast mode, " << cell(detail::fast_campaign_statement(*c.fast)) << ".\n\n";
     if (c.misbehaviour)
       out_ << "**The code under test misbehaved:** " << cell(*c.misbehaviour) << "\n\n";
     if (c.failure)

@@ -59,6 +59,10 @@ std::string verdict(const RunResult& run) {
               : ", " + std::to_string(missed) + " mutant(s) not caught or misdiagnosed");
 }
 
+std::string fast_campaign_statement(const FastSummary& fast) {
+  return "weakest case: " + fast.statement();
+}
+
 std::string terminal_safe(std::string_view text) {
   std::string out;
   out.reserve(text.size());

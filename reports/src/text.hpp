@@ -22,6 +22,9 @@ std::string entry_name(const EntryError& e);
 std::string cost_line(const CostCheck& cost);
 /// "" for the reference cost; "parameters from differences of the code's own cost" otherwise.
 std::string numeric_words(const CaseResult& r);
+/// "weakest case: <statement>": what a campaign of fast-mode checks could miss, stated for
+/// its weakest case (FastSummary::statement).
+std::string fast_campaign_statement(const FastSummary& fast);
 /// Text for a terminal: control characters other than newline and tab (an ANSI escape, a
 /// carriage return, a bell from the code under test's stderr) are written as \xNN, visible
 /// and inert.
