@@ -56,6 +56,20 @@ TEST(Campaign, MissingInvMShrinksToOneLayerOfWidthOneAndTwoExamples) {
   EXPECT_TRUE(arma::approx_equal(again.X, small.X, "absdiff", 0.0));
 }
 
+TEST(Campaign, AFastCampaignStatesWhatItsPassedCasesCouldMiss) {
+  // Cases 1-4 pass with k >= 2 directions; case 5 fails after one direction. The campaign's
+  // statement is about the cases that passed, not the one that failed.
+  auto source = make_mutant("sigmoid_derivative_for_tanh");
+  CampaignOptions o = quick(100, 3);
+  o.check.mode = CheckMode::fast;
+  const CampaignResult r = fuzz(*source, o);
+  ASSERT_TRUE(r.failure);
+  ASSERT_GT(r.failure->case_number, 1u);
+  ASSERT_TRUE(r.fast);
+  EXPECT_GE(r.fast->directions, 2u) << r.fast->statement();
+  EXPECT_LT(r.fast->relative_threshold, 0.1) << r.fast->statement();
+}
+
 TEST(Campaign, ShardsSplitTheCasesWithoutOverlap) {
   ReferenceBackprop reference;
   std::size_t total = 0;

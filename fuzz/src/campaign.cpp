@@ -43,7 +43,10 @@ bool report_order(const QuantitySummary& a, const QuantitySummary& b) {
   return a.name < b.name;
 }
 
-void tally(std::optional<FastSummary>& campaign, const std::optional<FastSummary>& one) {
+// The campaign's statement is its weakest passed case's: what a failed case could have missed
+// says nothing once it failed (it stops after a direction or two), so it only adds its counts.
+void tally(std::optional<FastSummary>& campaign, const std::optional<FastSummary>& one,
+           bool passed) {
   if (!one) return;
   if (!campaign) {
     campaign = one;
@@ -55,7 +58,7 @@ void tally(std::optional<FastSummary>& campaign, const std::optional<FastSummary
   c.step_halvings += one->step_halvings;
   c.localize_tests += one->localize_tests;
   c.cost_evaluations += one->cost_evaluations;
-  if (!(one->relative_threshold <= c.relative_threshold)) {  // NaN counts as the weakest
+  if (passed && !(one->relative_threshold <= c.relative_threshold)) {  // NaN: the weakest
     c.directions = one->directions;
     c.tolerance = one->tolerance;
     c.threshold = one->threshold;
@@ -196,7 +199,7 @@ CampaignResult fuzz(GradientSource& source, const CampaignOptions& options,
         result.kink_unverified += r.kink_unverified();
         result.borderline_settled += r.borderline_settled();
         tally(summary, r);
-        tally(result.fast, r.fast);
+        tally(result.fast, r.fast, r.passed());
         if (progress) progress(result.cases_run, result.cases_planned);
         if (!r.passed()) {
           result.failure = Failure{indices[k] + 1, r, r, 0, 0};
