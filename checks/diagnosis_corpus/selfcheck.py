@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""Check every corpus file's gradients() against finite differences of J, without gradfuzz.
+"""Check every corpus file's gradients() against derivatives of J, without gradfuzz.
 
     /usr/bin/python3 checks/diagnosis_corpus/selfcheck.py [FILE ...] [--nets N] [--seed S]
 
 Each file declares SUPPORTS (what it passes to serve()) and only serves under __main__, so it
 can be imported. For each file, N random networks are drawn inside its declared space (depths
 1-3, widths 1-6, batches 1-8, equal widths now and then, L2 on and off, soft and hard labels,
-weights from small to saturating), and each gradient is compared with complex-step
-derivatives of J, computed here from scratch. A file tagged `# expect: pass` must match on every network; a
+weights from small to saturating), and each gradient is compared with complex-step derivatives
+of J, computed here from scratch. A file tagged `# expect: pass` must match on every network; a
 buggy file must differ (wrong values, wrong shape or an exception) on at least one. Exits 1
 if any file does not behave as its tag says.
 """
