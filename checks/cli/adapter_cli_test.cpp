@@ -177,8 +177,12 @@ TEST(CheckAdapterCli, TheTorchExamplesSlipIsDiagnosed) {
   const CliRun r = gradfuzz("check --seed 1 --cases 20 --timeout 60 --adapter " +
                             quoted(example_adapter("torch_autograd_function.py --buggy")));
   EXPECT_EQ(r.status, 1) << shown(r);
-  EXPECT_NE(r.out.find("[activation_derivative]: this is the known bug "
-                       "'tanh_derivative_unsquared'"),
+  // The slip in the catalogue's words, and the course's line for the layer it shows in.
+  EXPECT_NE(r.out.find("[activation_derivative]: Tanh layers (the output too, under mse) use "
+                       "1 - A[l] instead of 1 - A[l]^2"),
+            std::string::npos)
+      << shown(r);
+  EXPECT_NE(r.out.find("the course's line: for mse, dZ[L] = (A[L] - Y) * g[L]'(Z[L])"),
             std::string::npos)
       << shown(r);
 }

@@ -151,8 +151,10 @@ RC_GTEST_PROP(FastMode, LocalizesASinglePlantedEntry, ()) {
   }
 }
 
-// Every mutant is caught in fast mode; the quantities fast mode blames are the ones the full check
-// fails on the same case; the shrunk case is diagnosed as the catalogue says (by the full check).
+// Every mutant is caught in fast mode; the quantities fast mode blames are ones the full check
+// fails on the same case, and every other quantity the full check fails has an error below
+// the threshold fast mode states (clipped predictions move some gradients by 1e-9 only); the
+// shrunk case is diagnosed as the catalogue says (by the full check).
 TEST(FastMode, CatchesAndLocalizesEveryMutant) {
   for (const MutantInfo& m : mutant_catalogue()) {
     SCOPED_TRACE(m.name);
@@ -176,7 +178,12 @@ TEST(FastMode, CatchesAndLocalizesEveryMutant) {
     const CaseResult full = check_case(f.found.c, *mutant, CheckOptions{});
     for (const QuantityCheck* q : full.failures()) full_fails.insert(q->quantity.name());
     EXPECT_FALSE(fast_blames.empty());
-    EXPECT_EQ(fast_blames, full_fails);
+    for (const std::string& name : fast_blames) EXPECT_TRUE(full_fails.contains(name)) << name;
+    for (const QuantityCheck* q : full.failures()) {
+      if (fast_blames.contains(q->quantity.name())) continue;
+      EXPECT_LT(arma::norm(q->claimed - q->numeric, "fro"), f.found.fast->threshold)
+          << q->quantity.name() << " fails in full but fast mode did not blame it";
+    }
     // Each localized entry fails in the full check too.
     for (const QuantityCheck* q : f.found.failures()) {
       if (!q->shape_ok() || q->non_finite) continue;

@@ -64,6 +64,16 @@ inline RunResult sample_run() {
                                "every entry of dW1 is 2 times what finite differences give: m = 2 "
                                "<& \"quoted\" ]]> \x01 control>",
                                std::string("no_inv_m"), 1};
+  shrunk.diagnosis->ids = {"missing_inv_m"};
+  shrunk.diagnosis->hypothesis = "no_inv_m";
+  shrunk.diagnosis->evidence = "it reproduces every claimed quantity of the case checked";
+  shrunk.diagnosis->probes.push_back(
+      {"batch",
+       "another batch size (m = 5) <& hostile ]]>",
+       shrunk.c.replay,
+       "the code's gradients are wrong on it; it rules out 1 hypothesis",
+       {"no_inv_m"},
+       {"scaled_gradients=2.000000"}});
   CaseResult found = shrunk;
   found.c = small_case({3, 2, 1}, {Activation::tanh, Activation::sigmoid}, 5, 12);
 

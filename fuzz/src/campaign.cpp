@@ -233,7 +233,8 @@ CampaignResult fuzz(GradientSource& source, const CampaignOptions& options,
       diagnose_fully(f.shrunk, source, options.check);
     else
       explain_failure(f.shrunk, info,
-                      quick.tolerance.value_or(Tolerance::for_precision(info.precision)));
+                      quick.tolerance.value_or(Tolerance::for_precision(info.precision)),
+                      {&source, &f.found});
   } catch (const ProtocolError& e) {
     result.misbehaviour = e.what();
   }

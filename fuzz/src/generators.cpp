@@ -138,6 +138,11 @@ GeneratorOptions focused_on(GeneratorOptions o, const MutantDomain& d) {
   if (d.needs_lambda && !(o.lambda && *o.lambda > 0)) o.lambda = 0.5;
   o.square = o.square || d.square;
   if (!d.leaky_slopes.empty()) o.leaky_slopes = d.leaky_slopes;
+  if (d.soft_labels) o.labels = Labels::soft;
+  if (d.saturated) {
+    o.weight_scales = {60};
+    o.grid_values = false;
+  }
   if (d.output.empty() && !d.losses.empty()) {
     // Keep only outputs that fit the domain's losses.
     std::vector<Activation> fitting;
@@ -203,7 +208,7 @@ rc::Gen<CaseRecipe> case_recipes(const GeneratorOptions& o) {
                                    : rc::gen::inRange<arma::uword>(o.min_batch, o.max_batch + 1);
         const auto lambda = o.lambda ? rc::gen::just(*o.lambda)
                                      : shrinking_element<double>({0, 0, 0, 0.1, 0.5, 1.5});
-        const auto scale = shrinking_element<double>({1, 1, 0.3, 3, 0.05, 6});
+        const auto scale = shrinking_element<double>(o.weight_scales);
         const auto values =
             o.grid_values
                 ? shrinking_element<ValueGrid>({ValueGrid::continuous, ValueGrid::continuous,
@@ -228,7 +233,8 @@ rc::Gen<CaseRecipe> case_recipes(const GeneratorOptions& o) {
               return r;
             },
             sizes, activations, batch, lambda, shrinking_element(o.leaky_slopes), scale, values,
-            shrinking_element<Labels>({Labels::hard, Labels::soft}),
+            o.labels ? rc::gen::just(*o.labels)
+                     : shrinking_element<Labels>({Labels::hard, Labels::soft}),
             rc::gen::noShrink(rc::gen::arbitrary<std::uint64_t>()));
       });
 }

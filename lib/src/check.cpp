@@ -89,7 +89,8 @@ std::vector<const QuantityCheck*> CaseResult::failures() const {
   return out;
 }
 
-void explain_failure(CaseResult& result, const SourceInfo& info, const Tolerance& tolerance) {
+void explain_failure(CaseResult& result, const SourceInfo& info, const Tolerance& tolerance,
+                     const DiagnosisContext& context) {
   const double m = static_cast<double>(result.c.m());
   for (QuantityCheck& check : result.checks) {
     if (check.passed || !check.shape_ok() || check.non_finite) continue;
@@ -103,7 +104,7 @@ void explain_failure(CaseResult& result, const SourceInfo& info, const Tolerance
     check.convergence_order = study.order;
     check.convergence_verdict = study.verdict;
   }
-  result.diagnosis = diagnose(result, info, tolerance);
+  result.diagnosis = diagnose(result, info, tolerance, context);
 }
 
 void diagnose_fully(CaseResult& result, GradientSource& source, const CheckOptions& options) {
@@ -137,7 +138,7 @@ CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions&
     claim = source.claim(c);
   } catch (const SourceError& e) {
     result.source_error = e.what();
-    if (options.diagnose) explain_failure(result, info, tolerance);
+    if (options.diagnose) explain_failure(result, info, tolerance, {&source, nullptr});
     return result;
   }
   if (claim.cost) result.cost = check_cost(c, *claim.cost, tolerance);
@@ -164,7 +165,7 @@ CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions&
   // The code failed computing its cost at a shifted point (--numeric-from source).
   auto cost_failed = [&](const SourceError& e) {
     result.source_error = std::string("computing its cost for finite differences: ") + e.what();
-    if (options.diagnose) explain_failure(result, info, tolerance);
+    if (options.diagnose) explain_failure(result, info, tolerance, {&source, nullptr});
     return result;
   };
   NumericGradients numeric;
@@ -211,7 +212,8 @@ CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions&
       as_written(check, written->second);
     result.checks.push_back(std::move(check));
   }
-  if (options.diagnose && !result.passed()) explain_failure(result, info, tolerance);
+  if (options.diagnose && !result.passed())
+    explain_failure(result, info, tolerance, {&source, nullptr});
   return result;
 }
 

@@ -1,9 +1,12 @@
 #include "gradfuzz/diagnose.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
 
+#include "diagnose/probes.hpp"
+#include "diagnose/search.hpp"
 #include "gradfuzz/forward.hpp"
 #include "gradfuzz/mutants.hpp"
 #include "gradfuzz/reference_backprop.hpp"
@@ -35,32 +38,7 @@ std::string symbolic_shape(Quantity q) {
   }
 }
 
-// Equal up to the rounding of the code under test: a mutant's or hypothesis's gradients.
-bool same(const arma::mat& a, const arma::mat& b, const Tolerance& t) {
-  if (a.n_rows != b.n_rows || a.n_cols != b.n_cols) return false;
-  if (!a.is_finite() || !b.is_finite()) return false;
-  const double rtol = 10 * t.rtol;
-  const double atol = 1e3 * t.epsilon * (b.is_empty() ? 0.0 : arma::abs(b).max());
-  for (arma::uword k = 0; k < a.n_elem; ++k)
-    if (std::abs(a[k] - b[k]) > rtol * std::max(std::abs(a[k]), std::abs(b[k])) + atol)
-      return false;
-  return true;
-}
-
-bool matches_all(const CaseResult& r, const Gradients& g, const Tolerance& t) {
-  for (const QuantityCheck& q : r.checks) {
-    auto it = g.find(q.quantity);
-    if (it == g.end() || !same(q.claimed, it->second, t)) return false;
-  }
-  return true;
-}
-
-bool differs_somewhere(const CaseResult& r, const Gradients& g, const Gradients& reference,
-                       const Tolerance& t) {
-  for (const QuantityCheck& q : r.checks)
-    if (!same(g.at(q.quantity), reference.at(q.quantity), t)) return true;
-  return false;
-}
+using detail::same;
 
 // The layer of the failing quantity nearest the output.
 std::optional<int> first_bad_layer(const CaseResult& r) {
@@ -71,19 +49,6 @@ std::optional<int> first_bad_layer(const CaseResult& r) {
     if (!layer || l > *layer) layer = l;
   }
   return layer;
-}
-
-// A learner's derivative of `g` written in terms of A = g(Z) (and Z where it needs it).
-arma::mat derivative_as_written(Activation g, const arma::mat& Z, const arma::mat& A,
-                                double slope) {
-  switch (g) {
-    case Activation::sigmoid:
-      return A % (1.0 - A);
-    case Activation::tanh:
-      return 1.0 - A % A;
-    default:
-      return activation_derivative(g, Z, slope);
-  }
 }
 
 std::string derivative_words(Activation g, int l) {
@@ -103,46 +68,6 @@ std::string derivative_words(Activation g, int l) {
       return "the softmax Jacobian";
   }
   return "?";
-}
-
-// The reference with layer `layer`'s derivative replaced by `used`'s.
-class WrongDerivative final : public ReferenceBackprop {
- public:
-  WrongDerivative(Convention c, int layer, Activation used)
-      : ReferenceBackprop(c), layer_(layer), used_(used) {}
-
- protected:
-  arma::mat activation_backward(const Pass& p, int l, const arma::mat& dA) const override {
-    if (l != layer_) return ReferenceBackprop::activation_backward(p, l, dA);
-    const auto k = static_cast<std::size_t>(l);
-    return dA % derivative_as_written(used_, p.f.Z[k], p.f.A[k], p.c.spec.leaky_slope);
-  }
-
- private:
-  int layer_;
-  Activation used_;
-};
-
-std::optional<Diagnosis> wrong_derivative(const CaseResult& r, const SourceInfo& info,
-                                          const Tolerance& t, const Gradients& reference) {
-  const Case& c = r.c;
-  for (int l = c.depth() - 1; l >= 1; --l)
-    for (Activation used : {Activation::sigmoid, Activation::tanh, Activation::relu,
-                            Activation::leaky_relu, Activation::linear}) {
-      if (used == c.spec.g(l)) continue;
-      WrongDerivative hypothesis(info.convention, l, used);
-      const Gradients g = hypothesis.gradients(c);
-      if (!differs_somewhere(r, g, reference, t) || !matches_all(r, g, t)) continue;
-      const std::string ls = std::to_string(l);
-      return Diagnosis{"activation_derivative",
-                       "layer " + ls + "'s backward pass multiplies by " +
-                           derivative_words(used, l) + ", but " + derivative_words(used, l) +
-                           " is the derivative of " + std::string(to_string(used)) + "; with a " +
-                           std::string(to_string(c.spec.g(l))) + " layer the factor g[" + ls +
-                           "]'(Z[" + ls + "]) is " + derivative_words(c.spec.g(l), l),
-                       std::nullopt, l};
-    }
-  return std::nullopt;
 }
 
 // A gradient an adapter sent as a 1-D array or a single number: NumPy dropped an axis.
@@ -394,12 +319,209 @@ std::optional<Disagreement> first_disagreement(const CaseResult& r) {
   return std::nullopt;
 }
 
-Diagnosis diagnose_cause(const CaseResult& r, const SourceInfo& info, const Tolerance& t);
+// --- Words for a hypothesis: the slip, and the line the course writes instead. ---
+
+std::string numpy_derivative(Activation g, int l) {
+  const std::string A = "A" + std::to_string(l), Z = "Z" + std::to_string(l);
+  switch (g) {
+    case Activation::sigmoid:
+      return A + " * (1 - " + A + ")";
+    case Activation::tanh:
+      return "(1 - np.power(" + A + ", 2))";
+    case Activation::relu:
+      return "(" + Z + " > 0)";
+    case Activation::leaky_relu:
+      return "np.where(" + Z + " > 0, 1, slope)";
+    default:
+      return "1";
+  }
+}
+
+// The course's line for the step a substitution replaces, in its notation and NumPy's.
+std::string correction(unsigned steps, std::optional<int> layer, const Case& c, Convention conv) {
+  using S = ReferenceBackprop::Step;
+  const int L = c.depth();
+  const std::string l = layer ? std::to_string(*layer) : "l";
+  const std::string inv_m = conv == Convention::mean ? "1/m " : "";
+  const std::string np_m = conv == Convention::mean ? " / m" : "";
+  const bool hidden_derivative = (steps & S::step_activation_backward) && !(layer && *layer == L);
+  if ((steps & S::step_output_delta) && !hidden_derivative) {
+    if (c.spec.loss == Loss::mse)
+      return "for mse, dZ[L] = (A[L] - Y) * g[L]'(Z[L]) (dZ" + std::to_string(L) + " = (A" +
+             std::to_string(L) + " - Y) * " + numpy_derivative(c.spec.g(L), L) + ")";
+    return "for " + std::string(to_string(c.spec.loss)) + " with a " +
+           std::string(to_string(c.spec.g(L))) + " output, dZ[L] = A[L] - Y (dZ" +
+           std::to_string(L) + " = A" + std::to_string(L) + " - Y)";
+  }
+  if (steps & S::step_activation_backward) {
+    // Each hidden activation's own line (the layer's, when the slip is in one layer).
+    std::string text;
+    std::vector<Activation> said;
+    for (int k = layer.value_or(1); k <= (layer ? *layer : L - 1); ++k) {
+      const Activation g = c.spec.g(k);
+      if (std::find(said.begin(), said.end(), g) != said.end()) continue;
+      said.push_back(g);
+      const std::string ks = std::to_string(k);
+      text += (text.empty() ? "" : "; ") + std::string("for ") + std::string(to_string(g)) +
+              ", dZ[" + ks + "] = dA[" + ks + "] * " + derivative_words(g, k) + " (dZ" + ks +
+              " = dA" + ks + " * " + numpy_derivative(g, k) + ")";
+    }
+    if (text.empty() && c.spec.loss == Loss::mse)  // no hidden layer: the output's derivative
+      return correction(S::step_output_delta, L, c, conv);
+    return text;
+  }
+  if (steps & S::step_weight_gradient)
+    return "dW[" + l + "] = " + inv_m + "dZ[" + l + "] A[" + l + "-1]T (dW" + l + " = np.dot(dZ" +
+           l + ", A_prev.T)" + np_m + ")";
+  if (steps & S::step_bias_gradient)
+    return "db[" + l + "] = " + inv_m + "sum(dZ[" + l + "], axis=1) (db" + l + " = np.sum(dZ" + l +
+           ", axis=1, keepdims=True)" + np_m + ")";
+  if (steps & S::step_regularization_gradient)
+    return "the L2 term adds " + std::string(conv == Convention::mean ? "(lambda/m)" : "lambda") +
+           " W[" + l + "] to dW[" + l + "] only";
+  if (steps & S::step_propagate)
+    return "dA[" + l + "-1] = W[" + l + "]T dZ[" + l + "] (dA_prev = np.dot(W" + l + ".T, dZ" + l +
+           "))";
+  return "";
+}
+
+std::string factor_words(const detail::Substitution& s, double m) {
+  if (s.power_of_m) {
+    const int p = *s.power_of_m;
+    std::string f = p == 1    ? "m"
+                    : p == -1 ? "1/m"
+                    : p > 0   ? "m^" + std::to_string(p)
+                              : "1/m^" + std::to_string(-p);
+    return (s.sign < 0 ? "-" : "") + f + " (m = " + num(m) + " here)";
+  }
+  return num(s.parameter.value_or(1));
+}
+
+// A substitution that uses another activation's derivative: which, written how, on what.
+struct DerivativeSlip {
+  Activation used;
+  bool in_A;
+  std::optional<Activation> on;
+};
+std::optional<DerivativeSlip> derivative_slip(const detail::Substitution& s) {
+  using A = Activation;
+  if (s.name == "sigmoid_derivative_for_tanh") return DerivativeSlip{A::sigmoid, true, A::tanh};
+  if (s.name == "sigmoid_derivative_in_Z_for_tanh")
+    return DerivativeSlip{A::sigmoid, false, A::tanh};
+  if (s.name == "tanh_derivative_for_sigmoid") return DerivativeSlip{A::tanh, true, A::sigmoid};
+  if (s.name == "relu_derivative_for_tanh") return DerivativeSlip{A::relu, false, A::tanh};
+  if (s.name.rfind("other_derivative", 0) == 0 && s.parameter) {
+    const auto code = static_cast<std::size_t>(*s.parameter);
+    return DerivativeSlip{detail::derivative_codes().at(code / 2), code % 2 == 1, std::nullopt};
+  }
+  return std::nullopt;
+}
+
+// The slip a substitution stands for, on this case.
+std::string slip_words(const detail::Substitution& s, const Case& c, Convention conv) {
+  const double m = static_cast<double>(c.m());
+  const std::string where = s.layer ? "in layer " + std::to_string(*s.layer) + ", " : "";
+  const std::string family = s.name.substr(0, s.name.find('='));
+  if (family == "leaky_slope")
+    return where + "leaky_relu's backward pass uses slope " + num(*s.parameter) +
+           " (np.where(Z > 0, 1, " + num(*s.parameter) + ")) where the forward pass uses " +
+           num(c.spec.leaky_slope);
+  if (const auto slip = derivative_slip(s)) {
+    // The layer it shows in: its own, else the first whose activation it misreads.
+    int l = s.layer.value_or(0);
+    for (int k = 1; k <= c.depth() && !l; ++k) {
+      const Activation g = c.spec.g(k);
+      const bool reached = k < c.depth() || c.spec.loss == Loss::mse;
+      if (reached && (slip->on ? g == *slip->on : g != slip->used && g != Activation::softmax))
+        l = k;
+    }
+    if (l == 0) l = 1;
+    const std::string ls = std::to_string(l), Z = "Z" + ls;
+    std::string written;
+    if (slip->in_A || slip->used == Activation::relu || slip->used == Activation::leaky_relu ||
+        slip->used == Activation::linear)
+      written = derivative_words(slip->used, l);
+    else if (slip->used == Activation::sigmoid)
+      written = "sigmoid(" + Z + ") * (1 - sigmoid(" + Z + "))";
+    else
+      written = "(1 - np.tanh(" + Z + ")**2)";
+    const Activation g = c.spec.g(l);
+    return "layer " + ls + "'s backward pass multiplies by " + written + ", but " + written +
+           " is the derivative of " + std::string(to_string(slip->used)) + "; with a " +
+           std::string(to_string(g)) + " layer the factor g[" + ls + "]'(Z[" + ls + "]) is " +
+           derivative_words(g, l);
+  }
+  if (family.rfind("scaled_", 0) == 0) {
+    const std::string what = family == "scaled_output_delta"       ? "the output delta dZ[L]"
+                             : family == "scaled_weight_gradients" ? "dW"
+                             : family == "scaled_bias_gradients"   ? "db"
+                             : family == "scaled_gradients_and_l2" ? "dW (its L2 term too) and db"
+                                                                   : "dW and db";
+    std::string text =
+        where + "every entry of " + what + " is " + factor_words(s, m) + " times the course's";
+    if (s.power_of_m && *s.power_of_m == 1)
+      text +=
+          ": the gradient of the summed loss m*J; J averages over the m examples, so the 1/m "
+          "is missing";
+    else if (s.power_of_m && *s.power_of_m < 0)
+      text += ": the 1/m is applied " + std::string(*s.power_of_m == -1 ? "twice" : "too often");
+    else if (!s.power_of_m && std::abs(*s.parameter + 1) < 1e-6)
+      text += ": the sign is flipped";
+    return text;
+  }
+  if (family == "l2_coefficient") {
+    const double right = (conv == Convention::mean ? 1 / m : 1.0) * c.spec.lambda;
+    std::string text = where + "dW carries " + num(*s.parameter) + " W for the L2 term where " +
+                       std::string(conv == Convention::mean ? "(lambda/m)" : "lambda") +
+                       " W = " + num(right) + " W belongs";
+    const double k = *s.parameter;
+    if (std::abs(k) <= 1e-9 * right)
+      text += ": the L2 term is missing";
+    else if (std::abs(k - c.spec.lambda) <= 1e-6 * c.spec.lambda && m > 1)
+      text += ": lambda W without the 1/m";
+    else if (std::abs(k - 2 * right) <= 1e-6 * right)
+      text += ": twice the right term (the 1/2 of lambda/2m ||W||^2 forgotten)";
+    else if (std::abs(k + right) <= 1e-6 * right)
+      text += ": subtracted instead of added";
+    return text;
+  }
+  if (family == "l2_on_biases_coefficient")
+    return where + "db carries " + num(*s.parameter) +
+           " b: the biases were regularized, but J's L2 term covers only the weights";
+  if (family == "clipped_A" || family == "clipped_dA")
+    return "the predictions are clipped to [" + num(*s.parameter) + ", 1 - " + num(*s.parameter) +
+           "] " + (family == "clipped_A" ? "in A - Y" : "before dA[L] = -(Y/A - (1-Y)/(1-A))") +
+           ": right except where the output saturates";
+  return where + s.description;
+}
+
+std::string hypothesis_words(const detail::Hypothesis& h, const Case& c, Convention conv) {
+  std::string text;
+  const auto& parts = h.parts();
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    const auto& part = parts[k];
+    if (parts.size() > 1) text += k ? "; (2) " : "two slips: (1) ";
+    text += slip_words(part, c, conv);
+    const std::string right = correction(part.variant->replaced_steps(), part.layer, c, conv);
+    if (!right.empty()) text += "; the course's line: " + right;
+  }
+  return text;
+}
+
+std::string network_words(const Case& c) {
+  std::string sizes;
+  for (arma::uword n : c.spec.sizes) sizes += (sizes.empty() ? "" : "-") + std::to_string(n);
+  return sizes + ", m = " + std::to_string(c.m());
+}
+
+Diagnosis diagnose_cause(const CaseResult& r, const SourceInfo& info, const Tolerance& t,
+                         const DiagnosisContext& context);
 
 }  // namespace
 
-Diagnosis diagnose(const CaseResult& r, const SourceInfo& info, const Tolerance& t) {
-  Diagnosis d = diagnose_cause(r, info, t);
+Diagnosis diagnose(const CaseResult& r, const SourceInfo& info, const Tolerance& t,
+                   const DiagnosisContext& context) {
+  Diagnosis d = diagnose_cause(r, info, t, context);
   if (d.id == "none" || d.id == "adapter_error") return d;
   if (const auto where = first_disagreement(r)) {
     d.layer = where->layer;
@@ -410,10 +532,187 @@ Diagnosis diagnose(const CaseResult& r, const SourceInfo& info, const Tolerance&
 
 namespace {
 
-Diagnosis diagnose_cause(const CaseResult& r, const SourceInfo& info, const Tolerance& t) {
-  if (r.source_error)
+// The structural reading of the numbers (a factor, a shape, an L2 multiple, where the
+// disagreement starts): the detail a hypothesis's words are followed by, or the diagnosis
+// when no hypothesis fits.
+std::optional<Diagnosis> structural(const CaseResult& r, const SourceInfo& info) {
+  if (auto d = shape_problem(r)) return d;
+  if (auto d = constant_factor(r)) return d;
+  if (auto d = regularization(r, info)) return d;
+  return localize(r);
+}
+
+// A failing quantity that equals another layer's true gradient (a loop reading the wrong
+// layer's cache).
+std::optional<Diagnosis> other_layers_gradient(const CaseResult& r, const SourceInfo& info,
+                                               const Tolerance& t) {
+  const Gradients truth = ReferenceBackprop(info.convention).gradients(r.c);
+  for (const QuantityCheck* q : r.failures()) {
+    if (!q->quantity.is_parameter()) continue;
+    for (int l = 1; l <= r.c.depth(); ++l) {
+      if (l == q->quantity.layer) continue;
+      Quantity other = q->quantity;
+      other.layer = l;
+      const auto it = truth.find(other);
+      if (it == truth.end() || !same(q->claimed, it->second, t)) continue;
+      if (arma::abs(it->second).max() == 0) continue;
+      return Diagnosis{"wrong_layer_index",
+                       q->quantity.name() + " equals the true " + other.name() +
+                           " (every entry, to rounding): the backward loop reads layer " +
+                           std::to_string(l) + "'s cache for layer " +
+                           std::to_string(q->quantity.layer) +
+                           "; in the course's loop, layer l's step uses caches[l-1] (A[l-1], "
+                           "W[l], Z[l]) and writes grads['dW' + str(l)]",
+                       std::nullopt, q->quantity.layer};
+    }
+  }
+  return std::nullopt;
+}
+
+std::string capitalized(std::string text) {
+  // A sentence starts with a capital, but a name keeps its case ("dZ1", not "DZ1").
+  if (text.size() > 1 && std::islower(static_cast<unsigned char>(text[0])) &&
+      std::islower(static_cast<unsigned char>(text[1])))
+    text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
+// The words of the best of `found` (established on `c`) with its evidence.
+Diagnosis hypothesis_words_diagnosis(const std::vector<detail::HypothesisPtr>& found,
+                                     const CaseResult& r, const Case& c, const SourceInfo& info,
+                                     std::string evidence, std::vector<Probe> probes) {
+  const detail::Hypothesis& best = *found.front();
+  Diagnosis d{best.parts().front().diagnosis, "", std::nullopt, first_bad_layer(r)};
+  for (const auto& part : best.parts())
+    if (std::find(d.ids.begin(), d.ids.end(), part.diagnosis) == d.ids.end())
+      d.ids.push_back(part.diagnosis);
+  if (best.parts().size() == 1 && !best.parts().front().parameter &&
+      !best.parts().front().power_of_m)
+    d.mutant = best.parts().front().name;
+  d.hypothesis = best.label();
+  d.probes = std::move(probes);
+  d.evidence = std::move(evidence);
+  std::string message = hypothesis_words(best, c, info.convention);
+  if (auto detail = structural(r, info)) message += ". " + capitalized(detail->message);
+  message += ". Evidence: " + d.evidence;
+  std::vector<std::string> others;
+  for (std::size_t k = 1; k < found.size() && others.size() < 3; ++k)
+    if (found[k]->parts().front().diagnosis != d.id) others.push_back(found[k]->label());
+  if (!others.empty()) {
+    message += "; also consistent with every answer: ";
+    for (std::size_t k = 0; k < others.size(); ++k) message += (k ? ", " : "") + others[k];
+  }
+  d.message = capitalized(message);
+  return d;
+}
+
+std::string probes_words(std::size_t n) {
+  return std::to_string(n) + " probe" + (n == 1 ? "" : "s");
+}
+
+// The hypotheses that explain the shrunk case (else the case first found), kept if the case
+// first found does not contradict them, then probed on the code; when the probes contradict
+// every one, searched again on the probe that did, and kept if they explain everything seen.
+std::optional<Diagnosis> hypothesis_diagnosis(const CaseResult& r, const SourceInfo& info,
+                                              const Tolerance& t, const DiagnosisContext& context) {
+  const detail::Evidence shrunk = detail::evidence_of(r);
+  std::vector<const detail::Evidence*> seen{&shrunk};
+  std::vector<detail::HypothesisPtr> found = detail::search(shrunk, info, t);
+  const Case* established = &r.c;
+  std::string where = "the case checked (" + network_words(r.c) + ")";
+  std::optional<detail::Evidence> first;
+  if (context.original && context.original->c.replay != r.c.replay &&
+      !context.original->source_error) {
+    first = detail::evidence_of(*context.original);
+    seen.push_back(&*first);
+    const ForwardPass f = forward(first->c);
+    std::vector<detail::HypothesisPtr> kept;
+    for (const auto& h : found)
+      if (detail::explains(h->gradients_from(first->c, f), *first, info, t)) kept.push_back(h);
+    if (kept.empty()) {
+      kept = detail::search(*first, info, t);
+      established = &context.original->c;
+    }
+    found = std::move(kept);
+    where = "the case first found (" + network_words(context.original->c) +
+            ") and the shrunk case (" + network_words(r.c) + ")";
+  }
+  if (found.empty() || !context.source) {
+    if (found.empty()) return std::nullopt;
+    return hypothesis_words_diagnosis(found, r, *established, info,
+                                      "it reproduces every claimed quantity of " + where, {});
+  }
+  detail::ProbeOutcome outcome = detail::probe(found, r.c, *context.source, info, t);
+  std::string evidence = "it reproduces every claimed quantity of " + where;
+  if (outcome.survivors.empty()) {
+    // Every hypothesis contradicted: what the shrunk case showed was not all of the code's
+    // slips. Search the answer that contradicted them; keep what explains everything seen.
+    for (auto answer = outcome.answers.rbegin(); answer != outcome.answers.rend(); ++answer) {
+      std::vector<detail::HypothesisPtr> again = detail::search(*answer, info, t);
+      std::erase_if(again, [&](const detail::HypothesisPtr& h) {
+        auto fails = [&](const detail::Evidence& e) {
+          return !detail::explains(h->gradients_from(e.c, forward(e.c)), e, info, t);
+        };
+        for (const auto* e : seen)
+          if (fails(*e)) return true;
+        for (const auto& other : outcome.answers)
+          if (fails(other)) return true;
+        return false;
+      });
+      if (again.empty()) continue;
+      established = &answer->c;
+      return hypothesis_words_diagnosis(
+          again, r, *established, info,
+          "searched again on the probe (" + network_words(answer->c) +
+              ") that ruled out what the failing case suggested, it reproduces every claimed "
+              "quantity of " +
+              where + " and of all " + probes_words(outcome.probes.size()),
+          std::move(outcome.probes));
+    }
+    Diagnosis none{"", "", std::nullopt, std::nullopt};
+    none.probes = std::move(outcome.probes);
+    return none;  // the caller says what was ruled out
+  }
+  if (!outcome.probes.empty())
+    evidence += " and the code's answers to " + probes_words(outcome.probes.size()) +
+                " designed to test it";
+  return hypothesis_words_diagnosis(outcome.survivors, r, *established, info, evidence,
+                                    std::move(outcome.probes));
+}
+
+// Code that failed on the case (a shape error, most often): asked the same network with equal
+// widths, where a missing transpose runs; if its answer there fits a hypothesis, that is the
+// diagnosis.
+std::optional<Diagnosis> failure_on_unequal_widths(const CaseResult& r, const SourceInfo& info,
+                                                   const Tolerance& t,
+                                                   const DiagnosisContext& context) {
+  if (!context.source) return std::nullopt;
+  Probe record;
+  const std::optional<detail::Evidence> answer =
+      detail::probe_square(r.c, *context.source, info, t, record);
+  if (!answer) return std::nullopt;
+  std::vector<detail::HypothesisPtr> found = detail::search(*answer, info, t);
+  if (found.empty()) return std::nullopt;
+  record.consistent.push_back(found.front()->label());
+  Diagnosis d = hypothesis_words_diagnosis(
+      found, r, answer->c, info,
+      "on equal widths (" + network_words(answer->c) +
+          ") the code runs, and the hypothesis reproduces every quantity it claims there",
+      {record});
+  d.message = "The code fails on " + network_words(r.c) + " (" + *r.source_error +
+              "), which is how a missing transpose or a wrong layer's matrix shows when widths "
+              "differ. " +
+              d.message;
+  return d;
+}
+
+Diagnosis diagnose_cause(const CaseResult& r, const SourceInfo& info, const Tolerance& t,
+                         const DiagnosisContext& context) {
+  if (r.source_error) {
+    if (auto d = failure_on_unequal_widths(r, info, t, context)) return *d;
     return {"adapter_error", "the code under test failed on this case: " + *r.source_error,
             std::nullopt, std::nullopt};
+  }
   const auto failures = r.failures();
   if (r.cost && !r.cost->passed) {
     Diagnosis d = forward_cost(r);
@@ -429,9 +728,10 @@ Diagnosis diagnose_cause(const CaseResult& r, const SourceInfo& info, const Tole
     }
     CaseResult gradients_only = r;
     gradients_only.cost.reset();
-    const Diagnosis g = diagnose_cause(gradients_only, info, t);
+    const Diagnosis g = diagnose_cause(gradients_only, info, t, context);
     d.message += ". The gradients disagree too: [" + g.id + "] " + g.message;
     d.layer = g.layer;
+    d.probes = g.probes;
     return d;
   }
   if (failures.empty()) return {"none", "every quantity agrees", std::nullopt, std::nullopt};
@@ -445,29 +745,17 @@ Diagnosis diagnose_cause(const CaseResult& r, const SourceInfo& info, const Tole
                             ": the forward pass overflows on this case",
               std::nullopt, q->quantity.layer};
     }
-  const Gradients reference = ReferenceBackprop(info.convention).gradients(r.c);
-  for (const MutantInfo& m : mutant_catalogue()) {
-    const Gradients g = make_mutant(m.name, info.convention)->gradients(r.c);
-    if (differs_somewhere(r, g, reference, t) && matches_all(r, g, t)) {
-      Diagnosis d{m.diagnosis, "", m.name, first_bad_layer(r)};
-      // The structural reading gives the numbers; the catalogue names the bug.
-      std::optional<Diagnosis> detail = shape_problem(r);
-      if (!detail) detail = constant_factor(r);
-      if (!detail) detail = regularization(r, info);
-      if (!detail) detail = localize(r);
-      std::string evidence = detail ? detail->message : entry_text(*failures.front());
-      // A sentence starts with a capital, but a name keeps its case ("dZ1", not "DZ1").
-      if (evidence.size() > 1 && std::islower(static_cast<unsigned char>(evidence[1])))
-        evidence[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(evidence[0])));
-      d.message = "this is the known bug '" + m.name + "': " + m.description + ". " + evidence;
-      return d;
-    }
+  std::vector<Probe> probes;
+  if (auto d = hypothesis_diagnosis(r, info, t, context)) {
+    if (!d->id.empty()) return *d;
+    probes = std::move(d->probes);
   }
-  if (auto d = wrong_derivative(r, info, t, reference)) return *d;
-  if (auto d = shape_problem(r)) return *d;
-  if (auto d = constant_factor(r)) return *d;
-  if (auto d = regularization(r, info)) return *d;
-  if (auto d = localize(r)) return *d;
+  auto with_probes = [&](Diagnosis d) {
+    d.probes = probes;
+    return d;
+  };
+  if (auto d = other_layers_gradient(r, info, t)) return with_probes(*d);
+  if (auto d = structural(r, info)) return with_probes(*d);
   const int layer = first_bad_layer(r).value_or(1);
   const QuantityCheck* worst = failures.front();
   for (const QuantityCheck* q : failures) {
@@ -478,14 +766,24 @@ Diagnosis diagnose_cause(const CaseResult& r, const SourceInfo& info, const Tole
       break;
     }
   }
-  return {"unknown",
-          "gradients first disagree at layer " + std::to_string(layer) +
-              " (counting from the output back, layers above it agree): " + entry_text(*worst) +
-              ", relative difference " + num(worst->rel_diff) + "; " +
-              std::to_string(worst->failing_entries) + " entr" +
-              (worst->failing_entries == 1 ? "y" : "ies") + " of " + worst->quantity.name() +
-              " fail",
-          std::nullopt, layer};
+  std::string where = r.c.depth() == 1 ? "in the network's one layer"
+                      : layer == r.c.depth()
+                          ? "at the output layer " + std::to_string(layer)
+                          : "first at layer " + std::to_string(layer) +
+                                " (counting from the output back, the layers above it agree)";
+  std::string message =
+      "gradients disagree " + where + ": " + entry_text(*worst) + ", relative difference " +
+      num(worst->rel_diff) + "; " + std::to_string(worst->failing_entries) + " entr" +
+      (worst->failing_entries == 1 ? "y" : "ies") + " of " + worst->quantity.name() + " fail";
+  message += ". Ruled out: every single slip of the grammar (" +
+             std::to_string(detail::catalogue_entries().size()) +
+             " known mistakes at every layer and at each one, and fitted factors, L2 "
+             "coefficients, leaky slopes, clipping bounds and other activations' derivatives) "
+             "and every pair of them";
+  if (!probes.empty())
+    message += "; " + std::to_string(probes.size()) +
+               " probe(s) contradicted the hypotheses that fit the failing case";
+  return with_probes({"unknown", message, std::nullopt, layer});
 }
 
 }  // namespace

@@ -18,7 +18,10 @@ SourceInfo ReferenceBackprop::info() const {
 }
 
 Gradients ReferenceBackprop::gradients(const Case& c) {
-  const ForwardPass f = forward(c);
+  return gradients_from(c, forward(c));
+}
+
+Gradients ReferenceBackprop::gradients_from(const Case& c, const ForwardPass& f) const {
   const Pass p{c, f, convention_ == Convention::mean ? 1.0 / static_cast<double>(c.m()) : 1.0};
   Gradients out;
   arma::mat dZ = output_delta(p);

@@ -102,8 +102,11 @@ void failure_block(std::ostream& out, const RunResult& run, const Failure& f, st
     if (s.fast && s.fast->diagnosed_by_full_check)
       out << "  the shrunk case was then checked entry by entry (full mode) to diagnose it\n";
   }
-  if (s.diagnosis)
+  if (s.diagnosis) {
     out << "  diagnosis [" << s.diagnosis->id << "]: " << s.diagnosis->message << '\n';
+    for (const Probe& p : s.diagnosis->probes)
+      out << "    probe (" << p.kind << "): " << detail::probe_line(p) << '\n';
+  }
   if (s.source_error) out << "  the code under test failed: " << *s.source_error << '\n';
   if (!s.failures().empty()) failure_table(out, s);
   if (s.cost && !s.cost->passed) out << "  " << detail::cost_line(*s.cost) << '\n';

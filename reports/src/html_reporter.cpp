@@ -233,9 +233,23 @@ void worst_entries(std::ostream& out, const CaseResult& r) {
 void failure_section(std::ostream& out, const RunResult& run, const CaseResult& r,
                      const std::string& title, const std::string& found, int& ids) {
   out << "<section class=\"failure\"><h2>" << esc(title) << "</h2>";
-  if (r.diagnosis)
+  if (r.diagnosis) {
     out << "<p class=\"diagnosis\"><code>" << esc(r.diagnosis->id) << "</code> — "
         << esc(r.diagnosis->message) << "</p>";
+    if (!r.diagnosis->probes.empty()) {
+      out << "<table class=\"probes\"><caption>Probes: cases the diagnosis designed and asked "
+             "the code about</caption><tr><th>probe</th><th>why</th><th>what the code's answer "
+             "showed</th><th>ruled out</th><th>replay</th></tr>";
+      for (const Probe& p : r.diagnosis->probes) {
+        std::string ruled;
+        for (const auto& h : p.contradicted) ruled += (ruled.empty() ? "" : ", ") + h;
+        out << "<tr><td>" << esc(p.kind) << "</td><td>" << esc(p.purpose) << "</td><td>"
+            << esc(p.outcome) << "</td><td>" << esc(ruled.empty() ? "-" : ruled)
+            << "</td><td><code>" << esc(p.replay) << "</code></td></tr>";
+      }
+      out << "</table>";
+    }
+  }
   if (r.source_error)
     out << "<p class=\"diagnosis\">The code under test failed: " << esc(*r.source_error) << "</p>";
   if (!found.empty()) out << "<p class=\"muted\">" << esc(found) << "</p>";

@@ -99,10 +99,22 @@ Case read_case(const json& j) {
 
 json diagnosis_json(const std::optional<Diagnosis>& d) {
   if (!d) return nullptr;
+  json probes = json::array();
+  for (const Probe& p : d->probes)
+    probes.push_back({{"kind", p.kind},
+                      {"purpose", p.purpose},
+                      {"replay", p.replay},
+                      {"outcome", p.outcome},
+                      {"consistent", p.consistent},
+                      {"contradicted", p.contradicted}});
   return {{"id", d->id},
           {"message", d->message},
           {"mutant", d->mutant ? json(*d->mutant) : json(nullptr)},
-          {"layer", d->layer ? json(*d->layer) : json(nullptr)}};
+          {"layer", d->layer ? json(*d->layer) : json(nullptr)},
+          {"ids", d->ids},
+          {"hypothesis", d->hypothesis},
+          {"evidence", d->evidence},
+          {"probes", probes}};
 }
 
 std::optional<Diagnosis> read_diagnosis(const json& j) {
@@ -110,6 +122,17 @@ std::optional<Diagnosis> read_diagnosis(const json& j) {
   Diagnosis d{need(j, "id").get<std::string>(), need(j, "message").get<std::string>(), {}, {}};
   if (j.contains("mutant") && !j["mutant"].is_null()) d.mutant = j["mutant"].get<std::string>();
   if (j.contains("layer") && !j["layer"].is_null()) d.layer = j["layer"].get<int>();
+  // Written since the hypothesis search; a file of before has none of them.
+  if (j.contains("ids")) d.ids = j["ids"].get<std::vector<std::string>>();
+  if (j.contains("hypothesis")) d.hypothesis = j["hypothesis"].get<std::string>();
+  if (j.contains("evidence")) d.evidence = j["evidence"].get<std::string>();
+  if (j.contains("probes"))
+    for (const json& p : j["probes"])
+      d.probes.push_back({need(p, "kind").get<std::string>(), need(p, "purpose").get<std::string>(),
+                          need(p, "replay").get<std::string>(),
+                          need(p, "outcome").get<std::string>(),
+                          need(p, "consistent").get<std::vector<std::string>>(),
+                          need(p, "contradicted").get<std::vector<std::string>>()});
   return d;
 }
 

@@ -22,9 +22,16 @@ std::string cell(std::string s) {
 void failure_section(std::ostream& out, const RunResult& run, const CaseResult& shrunk,
                      const std::string& heading) {
   out << "### " << heading << "\n\n";
-  if (shrunk.diagnosis)
+  if (shrunk.diagnosis) {
     out << "**Diagnosis `" << shrunk.diagnosis->id << "`:** " << shrunk.diagnosis->message
         << "\n\n";
+    if (!shrunk.diagnosis->probes.empty()) {
+      out << "Probes asked of the code:\n\n";
+      for (const Probe& p : shrunk.diagnosis->probes)
+        out << "- " << p.kind << ": " << detail::probe_line(p) << "\n";
+      out << "\n";
+    }
+  }
   if (shrunk.source_error)
     out << "The code under test failed: `" << cell(*shrunk.source_error) << "`\n\n";
   out << "Smallest failing case: " << detail::describe(shrunk.c) << "\n\n";

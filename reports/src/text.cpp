@@ -79,4 +79,16 @@ std::string terminal_safe(std::string_view text) {
   return out;
 }
 
+std::string probe_line(const Probe& p) {
+  std::string line = p.purpose + ": " + p.outcome;
+  if (!p.contradicted.empty()) {
+    line += " (ruled out:";
+    for (std::size_t k = 0; k < p.contradicted.size() && k < 4; ++k)
+      line += (k ? ", " : " ") + p.contradicted[k];
+    if (p.contradicted.size() > 4) line += ", ...";
+    line += ")";
+  }
+  return line;
+}
+
 }  // namespace gradfuzz::detail

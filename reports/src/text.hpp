@@ -25,6 +25,9 @@ std::string numeric_words(const CaseResult& r);
 /// "weakest case: <statement>": what a campaign of fast-mode checks could miss, stated for
 /// its weakest case (FastSummary::statement).
 std::string fast_campaign_statement(const FastSummary& fast);
+/// "another batch size (m = 5): the code's gradients are wrong on it; it rules out 2
+/// hypotheses": one probe of a diagnosis, in words.
+std::string probe_line(const Probe& p);
 /// Text for a terminal: control characters other than newline and tab (an ANSI escape, a
 /// carriage return, a bell from the code under test's stderr) are written as \xNN, visible
 /// and inert.

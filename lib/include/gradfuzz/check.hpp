@@ -63,9 +63,18 @@ struct CaseResult {
   std::vector<const QuantityCheck*> failures() const;
 };
 
+/// What a diagnosis may consult beyond the failing case itself.
+struct DiagnosisContext {
+  /// Asked the probe cases the diagnoser designs; null: no probes.
+  GradientSource* source = nullptr;
+  /// The case first found, when the result diagnosed is its shrunk form.
+  const CaseResult* original = nullptr;
+};
+
 /// Adds to a failed result what a reader needs: the diagnosis, and for each failed quantity a
 /// convergence study of its worst entry.
-void explain_failure(CaseResult& result, const SourceInfo& info, const Tolerance& tolerance);
+void explain_failure(CaseResult& result, const SourceInfo& info, const Tolerance& tolerance,
+                     const DiagnosisContext& context = {});
 
 /// Replaces a failed fast-mode result by the full check of its case, diagnosed, keeping the fast
 /// summary (diagnosed_by_full_check set): the diagnosis needs every entry's finite difference,

@@ -23,6 +23,8 @@ struct MutantDomain {
   arma::uword min_batch = 1;
   bool square = false;  ///< every layer the same width (the bug only type-checks then)
   std::vector<double> leaky_slopes;
+  bool soft_labels = false;  ///< labels in (0, 1) (the bug is right for hard ones)
+  bool saturated = false;    ///< large weights, outputs within 1e-7 of 0 or 1
 };
 
 struct MutantInfo {

@@ -23,6 +23,9 @@ class ReferenceBackprop : public GradientSource {
   SourceInfo info() const override;
   /// Every dW<l>, db<l> (l = 1..L), dZ<l> (l = 1..L) and dA<l> (l = 0..L-1).
   Gradients gradients(const Case& c) override;
+  /// The same from a forward pass already taken of `c` (a diagnosis tries many variants on
+  /// one case).
+  Gradients gradients_from(const Case& c, const ForwardPass& f) const;
 
   /// What each step may read.
   struct Pass {
@@ -31,14 +34,29 @@ class ReferenceBackprop : public GradientSource {
     double s;  ///< 1/m (mean) or 1 (sum)
   };
 
- protected:
-  virtual std::string name() const { return "reference"; }
+  /// The steps below, as bits: which of them a variant (a mutant, a diagnosis's alternative)
+  /// replaces, so that two variants that replace different steps can be combined.
+  enum Step : unsigned {
+    step_output_delta = 1,
+    step_activation_backward = 2,
+    step_weight_gradient = 4,
+    step_bias_gradient = 8,
+    step_regularization_gradient = 16,
+    step_propagate = 32,
+  };
+  /// The steps this variant replaces (the reference: none).
+  virtual unsigned replaced_steps() const { return 0; }
+
+  // The steps, public so that a combination of variants can call each variant's own.
   virtual arma::mat output_delta(const Pass& p) const;
   virtual arma::mat activation_backward(const Pass& p, int l, const arma::mat& dA) const;
   virtual arma::mat weight_gradient(const Pass& p, int l, const arma::mat& dZ) const;
   virtual arma::mat bias_gradient(const Pass& p, int l, const arma::mat& dZ) const;
   virtual arma::mat regularization_gradient(const Pass& p, int l) const;
   virtual arma::mat propagate(const Pass& p, int l, const arma::mat& dZ) const;
+
+ protected:
+  virtual std::string name() const { return "reference"; }
 
  private:
   Convention convention_;

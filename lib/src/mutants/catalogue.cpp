@@ -14,12 +14,33 @@ const std::vector<detail::MutantEntry>& entries() {
     detail::add_output_mutants(out);
     detail::add_regularization_mutants(out);
     detail::add_layer_index_mutants(out);
+    detail::add_sign_mutants(out);
     return out;
   }();
   return all;
 }
 
 }  // namespace
+
+namespace detail {
+
+const std::vector<MutantEntry>& catalogue_entries() {
+  return entries();
+}
+
+const std::vector<FittedFamily>& fitted_families() {
+  static const std::vector<FittedFamily> all = [] {
+    std::vector<FittedFamily> out;
+    add_activation_families(out);
+    add_scaling_families(out);
+    add_output_families(out);
+    add_regularization_families(out);
+    return out;
+  }();
+  return all;
+}
+
+}  // namespace detail
 
 const std::vector<MutantInfo>& mutant_catalogue() {
   static const std::vector<MutantInfo> infos = [] {

@@ -7,6 +7,7 @@ namespace {
 // dW[l] = 1/m dZ[l] A[l]T instead of A[l-1]T.
 class DwUsesOwnA final : public Mutant {
   using Mutant::Mutant;
+  unsigned replaced_steps() const override { return step_weight_gradient; }
   arma::mat weight_gradient(const Pass& p, int l, const arma::mat& dZ) const override {
     return p.s * dZ * p.f.A[static_cast<std::size_t>(l)].t();
   }
@@ -15,6 +16,7 @@ class DwUsesOwnA final : public Mutant {
 // dA[l-1] = W[l-1]T dZ[l] instead of W[l]T dZ[l].
 class PropagateUsesPreviousW final : public Mutant {
   using Mutant::Mutant;
+  unsigned replaced_steps() const override { return step_propagate; }
   arma::mat propagate(const Pass& p, int l, const arma::mat& dZ) const override {
     if (l < 2) return ReferenceBackprop::propagate(p, l, dZ);
     const arma::mat& W = p.c.W_of(l - 1);

@@ -6,6 +6,9 @@ namespace {
 
 class DwTransposed final : public Mutant {
   using Mutant::Mutant;
+  unsigned replaced_steps() const override {
+    return step_weight_gradient | step_regularization_gradient;
+  }
   arma::mat weight_gradient(const Pass& p, int l, const arma::mat& dZ) const override {
     return ReferenceBackprop::weight_gradient(p, l, dZ).t();
   }
@@ -16,6 +19,7 @@ class DwTransposed final : public Mutant {
 
 class DbWrongAxis final : public Mutant {
   using Mutant::Mutant;
+  unsigned replaced_steps() const override { return step_bias_gradient; }
   arma::mat bias_gradient(const Pass& p, int, const arma::mat& dZ) const override {
     return p.s * arma::sum(dZ, 0);
   }
@@ -23,6 +27,7 @@ class DbWrongAxis final : public Mutant {
 
 class DbNotSummed final : public Mutant {
   using Mutant::Mutant;
+  unsigned replaced_steps() const override { return step_bias_gradient; }
   arma::mat bias_gradient(const Pass& p, int, const arma::mat& dZ) const override {
     return p.s * dZ;
   }
@@ -31,6 +36,7 @@ class DbNotSummed final : public Mutant {
 // dA[l-1] = W[l] dZ[l]: only computable when W[l] is square, which is when it goes unnoticed.
 class DaMissingTranspose final : public Mutant {
   using Mutant::Mutant;
+  unsigned replaced_steps() const override { return step_propagate; }
   arma::mat propagate(const Pass& p, int l, const arma::mat& dZ) const override {
     const arma::mat& W = p.c.W_of(l);
     if (W.n_rows != W.n_cols) return ReferenceBackprop::propagate(p, l, dZ);

@@ -32,6 +32,10 @@ struct GeneratorOptions {
   std::vector<double> leaky_slopes{0.01, 0.1, 0.3};
   /// Every layer the same width (so transposes type-check and must be caught by value).
   bool square = false;
+  /// Labels: unset draws hard and soft ones (Labels in recipe.hpp).
+  std::optional<Labels> labels;
+  /// Scales of W and b drawn (CaseRecipe::weight_scale); 6 saturates sigmoids often.
+  std::vector<double> weight_scales{1, 1, 0.3, 3, 0.05, 6};
   /// Whether grid-valued cases (exact relu kinks) are drawn at all.
   bool grid_values = true;
 
