@@ -86,7 +86,7 @@ Diagnosis written_shape_problem(const QuantityCheck& q, arma::uword m) {
             shapes + ": dZ" + l + " was summed over the units (axis=0) and the axis dropped; db[" +
                 l + "] = 1/m np.sum(dZ[" + l + "], axis=1, keepdims=True) sums over the examples",
             std::nullopt, q.quantity.layer};
-  if (bias && got.ndim == 0)
+  if (bias && (got.ndim == 0 || (got.cols == 1 && want.rows > 1)))
     return {"bias_sum_axis",
             shapes + ": dZ" + l + " was summed over every axis; db[" + l + "] = 1/m np.sum(dZ[" +
                 l + "], axis=1, keepdims=True) sums over the examples only",
@@ -125,6 +125,14 @@ std::optional<Diagnosis> shape_problem(const CaseResult& r) {
                            "examples",
                        std::nullopt, q->quantity.layer};
     }
+    if (q->quantity.kind == Quantity::Kind::db && got.rows * got.cols == 1 && want.rows > 1)
+      return Diagnosis{"bias_sum_axis",
+                       shapes + ": one number for " + std::to_string(want.rows) +
+                           " biases: dZ was summed over every axis (np.sum(dZ) with no axis" +
+                           (r.c.m() == 1 ? ", or over the units with this one example" : "") +
+                           "); db[l] = 1/m np.sum(dZ[l], axis=1, keepdims=True) sums over the "
+                           "examples only",
+                       std::nullopt, q->quantity.layer};
     return Diagnosis{"shape_mismatch", shapes, std::nullopt, q->quantity.layer};
   }
   return std::nullopt;
@@ -411,8 +419,8 @@ std::optional<DerivativeSlip> derivative_slip(const detail::Substitution& s) {
   if (s.name == "tanh_derivative_for_sigmoid") return DerivativeSlip{A::tanh, true, A::sigmoid};
   if (s.name == "relu_derivative_for_tanh") return DerivativeSlip{A::relu, false, A::tanh};
   if (s.name.rfind("other_derivative", 0) == 0 && s.parameter) {
-    const auto code = static_cast<std::size_t>(*s.parameter);
-    return DerivativeSlip{detail::derivative_codes().at(code / 2), code % 2 == 1, std::nullopt};
+    const detail::DerivativeCode d = detail::derivative_code(*s.parameter);
+    return DerivativeSlip{d.used, d.in_A, d.on};
   }
   return std::nullopt;
 }
@@ -583,9 +591,12 @@ Diagnosis hypothesis_words_diagnosis(const std::vector<detail::HypothesisPtr>& f
                                      std::string evidence, std::vector<Probe> probes) {
   const detail::Hypothesis& best = *found.front();
   Diagnosis d{best.parts().front().diagnosis, "", std::nullopt, first_bad_layer(r)};
-  for (const auto& part : best.parts())
-    if (std::find(d.ids.begin(), d.ids.end(), part.diagnosis) == d.ids.end())
-      d.ids.push_back(part.diagnosis);
+  for (const auto& part : best.parts()) {
+    std::vector<std::string> named{part.diagnosis};
+    named.insert(named.end(), part.also.begin(), part.also.end());
+    for (const auto& id : named)
+      if (std::find(d.ids.begin(), d.ids.end(), id) == d.ids.end()) d.ids.push_back(id);
+  }
   if (best.parts().size() == 1 && !best.parts().front().parameter &&
       !best.parts().front().power_of_m)
     d.mutant = best.parts().front().name;

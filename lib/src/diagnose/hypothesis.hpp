@@ -30,6 +30,8 @@ struct Substitution {
   /// A factor read as sign * m^power_of_m (a scale family's reading).
   std::optional<int> power_of_m;
   double sign = 1;
+  /// Further ids the part names (a factor -m: the sign too).
+  std::vector<std::string> also = {};
   std::string label() const;  ///< name, and "@l" for one layer
 };
 

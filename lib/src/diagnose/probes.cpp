@@ -38,6 +38,23 @@ std::vector<Design> designs(const Case& shrunk, const SourceInfo& info) {
       "another batch size (m = " + std::to_string(r.batch) +
           "), to tell a factor of m from a constant",
       r, 1);
+  // One more hidden layer: a slip in hidden layers cannot show on a network without them.
+  const auto& supported = info.activations;
+  for (Activation g :
+       {Activation::tanh, Activation::sigmoid, Activation::relu, Activation::leaky_relu}) {
+    if (std::find(supported.begin(), supported.end(), g) == supported.end()) continue;
+    r = base;
+    // Before the output, so that the layers 1..L-1 a hypothesis names keep their numbers.
+    const std::size_t L = r.spec.activations.size();
+    const arma::uword width = std::max<arma::uword>(2, r.spec.sizes[L - 1]);
+    r.spec.sizes.insert(r.spec.sizes.begin() + static_cast<std::ptrdiff_t>(L), width);
+    r.spec.activations.insert(r.spec.activations.begin() + static_cast<std::ptrdiff_t>(L - 1), g);
+    add("deeper",
+        "one more hidden layer (" + std::string(to_string(g)) +
+            "), where a slip in hidden layers shows",
+        r, 7);
+    break;
+  }
   const bool labels = base.spec.loss != Loss::mse;
   if (labels) {
     r = base;
@@ -69,21 +86,6 @@ std::vector<Design> designs(const Case& shrunk, const SourceInfo& info) {
         "one unit per hidden layer over 12 examples, to read the derivative the code "
         "uses across a spread of Z",
         r, 5);
-  // One more hidden layer: a slip in hidden layers cannot show on a network without them.
-  const auto& supported = info.activations;
-  for (Activation g :
-       {Activation::tanh, Activation::sigmoid, Activation::relu, Activation::leaky_relu}) {
-    if (std::find(supported.begin(), supported.end(), g) == supported.end()) continue;
-    r = base;
-    const arma::uword width = std::max<arma::uword>(2, r.spec.sizes.front());
-    r.spec.sizes.insert(r.spec.sizes.begin() + 1, width);
-    r.spec.activations.insert(r.spec.activations.begin(), g);
-    add("deeper",
-        "one more hidden layer (" + std::string(to_string(g)) +
-            "), where a slip in hidden layers shows",
-        r, 7);
-    break;
-  }
   r = base;
   add("fresh", "a fresh draw of the same network", r, 6);
   return out;

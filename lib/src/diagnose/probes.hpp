@@ -18,7 +18,7 @@ struct ProbeOutcome {
 /// keep their order.
 ProbeOutcome probe(std::vector<HypothesisPtr> candidates, const Case& shrunk,
                    GradientSource& source, const SourceInfo& info, const Tolerance& t,
-                   int budget = 4);
+                   int budget = 5);
 
 /// For code that failed on `c`: asks it the same network with every width equal (where a
 /// missing transpose runs; with a hidden layer added when `c` has none). The probe is

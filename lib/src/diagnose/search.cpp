@@ -133,7 +133,8 @@ struct Search {
       std::shared_ptr<const Mutant> variant = entry.make(info.convention);
       const MutantInfo& mi = entry.info;
       out.emplace_back(variant, mi.name, mi.diagnosis, mi.description);
-      if (L > 1)
+      // The output's own step has one layer: the part at every layer is it.
+      if (L > 1 && variant->replaced_steps() != ReferenceBackprop::step_output_delta)
         for (int l = 1; l <= L; ++l)
           out.emplace_back(variant, mi.name, mi.diagnosis, mi.description, l);
     }
@@ -167,6 +168,7 @@ std::vector<Substitution> readings(const Substitution& fitted, const FittedFamil
       s.parameter.reset();
       s.power_of_m = p;
       s.sign = sign;
+      if (sign < 0) s.also = {"sign_flipped"};
       out.push_back(std::move(s));
     }
   Substitution constant = fitted;

@@ -230,19 +230,25 @@ void add_activation_families(std::vector<FittedFamily>& out) {
                    return false;
                  },
                  {}});
-  // Another elementwise activation's derivative, in Z or in A: the parameter is a code,
-  // 2 * (index in derivative_codes()) + (1 if written in A).
+  // Another elementwise activation's derivative, in Z or in A, on the layers of one
+  // activation: the parameter is a code, see derivative_code().
   std::vector<double> codes;
-  for (std::size_t k = 0; k < 2 * derivative_codes().size(); ++k)
-    codes.push_back(static_cast<double>(k));
+  const std::size_t n = derivative_codes().size();
+  for (std::size_t k = 0; k < 2 * n * n; ++k)
+    if (k / 2 / n != k / 2 % n) codes.push_back(static_cast<double>(k));
   out.push_back({"other_derivative", "activation_derivative",
                  [](double code, Convention c) {
-                   const auto k = static_cast<std::size_t>(code);
-                   return std::make_unique<OtherDerivative>("other_derivative", c,
-                                                            derivative_codes().at(k / 2),
-                                                            std::nullopt, k % 2 == 1);
+                   const DerivativeCode d = derivative_code(code);
+                   return std::make_unique<OtherDerivative>("other_derivative", c, d.used, d.on,
+                                                            d.in_A);
                  },
                  [](const Case& c) { return c.depth() > 1 || c.spec.loss == Loss::mse; }, codes});
+}
+
+DerivativeCode derivative_code(double code) {
+  const auto k = static_cast<std::size_t>(code);
+  const std::size_t n = derivative_codes().size();
+  return {derivative_codes().at(k / 2 / n), derivative_codes().at(k / 2 % n), k % 2 == 1};
 }
 
 const std::vector<Activation>& derivative_codes() {

@@ -58,8 +58,14 @@ const std::vector<MutantEntry>& catalogue_entries();
 std::unique_ptr<Mutant> scaled(std::string name, Convention c, unsigned steps, double k,
                                double power_of_m);
 
-/// The activations whose derivative the family "other_derivative" may use, by code / 2.
+/// The activations the family "other_derivative" may use and misuse.
 const std::vector<Activation>& derivative_codes();
+/// A code of "other_derivative": `used`'s derivative, written in A or in Z, on `on` layers.
+struct DerivativeCode {
+  Activation used, on;
+  bool in_A;
+};
+DerivativeCode derivative_code(double code);
 
 /// g'(Z) as a learner writes `used`'s derivative: in Z, or in A (sigmoid A (1 - A), tanh
 /// 1 - A^2, relu's indicator A > 0).
