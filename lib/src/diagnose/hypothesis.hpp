@@ -35,6 +35,9 @@ struct Substitution {
   std::string label() const;  ///< name, and "@l" for one layer
 };
 
+/// Substitution::layer for a part in every hidden layer but not the output layer.
+inline constexpr int every_hidden_layer = -1;
+
 class Hypothesis final : public ReferenceBackprop {
  public:
   Hypothesis(std::vector<Substitution> parts, Convention convention);
@@ -51,7 +54,7 @@ class Hypothesis final : public ReferenceBackprop {
 
  private:
   /// The part that replaces `step` at layer `l`, or nullptr (the reference's step).
-  const ReferenceBackprop* at(Step step, int l) const;
+  const ReferenceBackprop* at(Step step, int l, int depth) const;
   std::vector<Substitution> parts_;
 };
 

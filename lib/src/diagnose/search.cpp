@@ -137,6 +137,8 @@ struct Search {
       if (L > 1 && variant->replaced_steps() != ReferenceBackprop::step_output_delta)
         for (int l = 1; l <= L; ++l)
           out.emplace_back(variant, mi.name, mi.diagnosis, mi.description, l);
+      if (L > 2 && variant->replaced_steps() != ReferenceBackprop::step_output_delta)
+        out.emplace_back(variant, mi.name, mi.diagnosis, mi.description, every_hidden_layer);
     }
     return out;
   }
@@ -259,7 +261,7 @@ std::vector<HypothesisPtr> search(const Evidence& e, const SourceInfo& info, con
   // anywhere hides the other slip from every quantity alone.
   for (std::size_t i = 0; i < relevant.size(); ++i)
     for (const Substitution& other : fixed) {
-      if (!combinable(relevant[i], other) || relevant[i].name == other.name) continue;
+      if (!combinable(relevant[i], other)) continue;
       if (s.fits(s.of({relevant[i], other}))) keep({relevant[i], other});
     }
   for (const Substitution& part : fixed)
