@@ -705,11 +705,17 @@ std::optional<Diagnosis> failure_on_unequal_widths(const CaseResult& r, const So
   std::vector<detail::HypothesisPtr> found = detail::search(*answer, info, t);
   if (found.empty()) return std::nullopt;
   record.consistent.push_back(found.front()->label());
+  detail::ProbeOutcome outcome = detail::probe(found, answer->c, *context.source, info, t);
+  if (outcome.survivors.empty()) return std::nullopt;
+  std::vector<Probe> probes{record};
+  probes.insert(probes.end(), outcome.probes.begin(), outcome.probes.end());
   Diagnosis d = hypothesis_words_diagnosis(
-      found, r, answer->c, info,
+      outcome.survivors, r, answer->c, info,
       "on equal widths (" + network_words(answer->c) +
-          ") the code runs, and the hypothesis reproduces every quantity it claims there",
-      {record});
+          ") the code runs, and the hypothesis reproduces every quantity it claims there and "
+          "its answers to " +
+          probes_words(outcome.probes.size()) + " around it",
+      probes);
   d.message = "The code fails on " + network_words(r.c) + " (" + *r.source_error +
               "), which is how a missing transpose or a wrong layer's matrix shows when widths "
               "differ. " +

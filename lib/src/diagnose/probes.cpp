@@ -179,6 +179,7 @@ std::optional<Evidence> probe_square(const Case& c, GradientSource& source, cons
   const arma::uword widest = std::max<arma::uword>(2, *std::max_element(n.begin(), n.end()));
   r.spec.sizes.assign(n.size(), widest);
   r.seed = r.seed * 6364136223846793005ULL + 4;
+  r.batch = std::max<arma::uword>(r.batch, 4);  // one example may leave every relu unit dead
   // A one-layer network has no hidden layer to propagate into: a slip in dA[l-1] = W[l]T dZ[l]
   // shows from two layers on, so the square network gets a hidden layer then.
   std::optional<Evidence> out;

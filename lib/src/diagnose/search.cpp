@@ -157,6 +157,9 @@ std::vector<Substitution> readings(const Substitution& fitted, const FittedFamil
                                    Convention convention) {
   if (!family.diagnosis.empty() || !fitted.parameter) return {fitted};
   const double k = *fitted.parameter;
+  // A factor near 0 fits only gradients that are 0 to rounding (a softmax's dZ summed over
+  // its units): it says nothing.
+  if (!(std::abs(k) > 1e-6)) return {};
   std::vector<Substitution> out;
   if (m > 1)
     for (int p : {1, -1, 2, -2}) {
