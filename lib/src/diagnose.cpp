@@ -795,8 +795,11 @@ Diagnosis diagnose_cause(const CaseResult& r, const SourceInfo& info, const Tole
   message += ". Ruled out: every single slip of the grammar (" +
              std::to_string(detail::catalogue_entries().size()) +
              " known mistakes at every layer and at each one, and fitted factors, L2 "
-             "coefficients, leaky slopes, clipping bounds and other activations' derivatives) "
-             "and every pair of them";
+             "coefficients, leaky slopes, clipping bounds and other activations' derivatives)" +
+             std::string(r.c.parameter_count() <= detail::max_parameters_for_pairs
+                             ? " and every pair of them"
+                             : "; pairs were not searched on a case of " +
+                                   std::to_string(r.c.parameter_count()) + " parameters");
   if (!probes.empty())
     message += "; " + std::to_string(probes.size()) +
                " probe(s) contradicted the hypotheses that fit the failing case";

@@ -258,6 +258,9 @@ std::vector<HypothesisPtr> search(const Evidence& e, const SourceInfo& info, con
         for (Substitution& reading : readings(*part, family, m, info.convention)) keep({reading});
   }
   if (!found.empty()) return found;
+  // Pairs cost thousands of backprops: on a large case (a pinned wide network) they would take
+  // minutes, and a campaign's shrunk case is small anyway.
+  if (e.c.parameter_count() > max_parameters_for_pairs) return found;
   // Two substitutions (real code often has two bugs). Two catalogue slips: pairs where one
   // explains a failing quantity alone (the other's quantities are then explained by the
   // pair); a catalogue slip and a fitted number: every slip, since a factor or a derivative

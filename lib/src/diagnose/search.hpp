@@ -39,7 +39,11 @@ std::vector<Quantity> explained(const Gradients& g, const Evidence& e, const Sou
 
 using HypothesisPtr = std::shared_ptr<const Hypothesis>;
 
-/// Every hypothesis of the fewest substitutions (one, else two) that explains `e` while
+/// Two-substitution hypotheses are searched on cases of at most this many parameters.
+inline constexpr arma::uword max_parameters_for_pairs = 2000;
+
+/// Every hypothesis of the fewest substitutions (one, else two: only on cases of at most
+/// max_parameters_for_pairs parameters) that explains `e` while
 /// differing from the reference there; fitted families are solved on `e`. Ordered: fixed
 /// before fitted, then catalogue order.
 std::vector<HypothesisPtr> search(const Evidence& e, const SourceInfo& info, const Tolerance& t);
