@@ -7,6 +7,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "gradfuzz/case_size.hpp"
+
 namespace gradfuzz {
 namespace {
 
@@ -96,6 +98,7 @@ Case make_case(const CaseRecipe& r) {
   if (r.batch < 1) throw SpecError("batch size m = 0: a batch needs at least one example");
   if (!std::isfinite(r.weight_scale) || r.weight_scale <= 0)
     throw SpecError("weight scale must be finite and > 0");
+  check_size(r.spec, r.batch);  // before a matrix is allocated: rows * cols may not overflow
   Draw rng(r.seed);
   Case c;
   c.spec = r.spec;
