@@ -6,6 +6,7 @@
 #include <random>
 #include <set>
 #include <stdexcept>
+#include <type_traits>
 
 #include "gradfuzz/case_size.hpp"
 
@@ -71,6 +72,11 @@ T parse_number(std::string_view field, std::string_view text) {
   if (ec != std::errc() || end != text.data() + text.size())
     throw std::invalid_argument("replay string: " + std::string(field) + "=" + std::string(text) +
                                 " is not a number");
+  // from_chars reads "nan" and "inf", which no case has (and NaN would not even equal itself).
+  if constexpr (std::is_floating_point_v<T>)
+    if (!std::isfinite(value))
+      throw std::invalid_argument("replay string: " + std::string(field) + "=" + std::string(text) +
+                                  " is not a finite number");
   return value;
 }
 
