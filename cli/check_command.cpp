@@ -1,5 +1,6 @@
 // gradfuzz check: a campaign against a gradient source.
 
+#include "gradfuzz/interruption.hpp"
 #include "options.hpp"
 #include "source_options.hpp"
 
@@ -48,6 +49,7 @@ int check_command(const std::vector<std::string>& args, Streams io) {
   try {
     validate(source_args);
     campaign_options = to_campaign_options(campaign);
+    check_outputs(output, files_in_command(source_args.adapter));
   } catch (const UsageError& e) {
     io.err << "gradfuzz check: " << e.what() << "\nsee 'gradfuzz check --help'\n";
     return kBadInput;
@@ -71,16 +73,16 @@ int check_command(const std::vector<std::string>& args, Streams io) {
     failed.source = source_args.adapter;
     failed.seed = campaign_options.seed;
     failed.shard = campaign_options.shard;
-    for (std::size_t i = failed.shard.index; i < campaign_options.cases; i += failed.shard.count)
-      ++failed.cases_planned;
+    failed.cases_planned = failed.shard.cases_of(campaign_options.cases);
     failed.misbehaviour = e.what();
     run.campaigns.push_back(std::move(failed));
+  } catch (const Interrupted&) {
+    run.stopped = true;  // during the adapter's start: nothing was run
   } catch (const std::invalid_argument& e) {
     io.err << "gradfuzz check: " << e.what() << '\n';
     return kBadInput;
   }
-  if (!write_reports(run, output, io)) return kBadInput;
-  return exit_status(run);
+  return report_and_exit(run, output, io);
 }
 
 }  // namespace gradfuzz::cli

@@ -75,12 +75,12 @@ NetSpec network(const Named& q, const std::string& layers, const std::string& ac
   NetSpec spec;
   spec.lambda = lambda;
   std::vector<Activation> g;
-  for (const std::string& name : split_list(activations)) {
+  for (const std::string& name : split_list("activations", activations)) {
     const auto a = find_activation(name);
     if (!a) throw UsageError("--activations: unknown activation '" + name + "'");
     g.push_back(*a);
   }
-  for (const std::string& n : split_list(layers))
+  for (const std::string& n : split_list("layers", layers))
     spec.sizes.push_back(read_number<arma::uword>("layers", n));
   int L = !spec.sizes.empty() ? static_cast<int>(spec.sizes.size()) - 1
           : !g.empty()        ? static_cast<int>(g.size())

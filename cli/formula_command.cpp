@@ -5,6 +5,7 @@
 #include <map>
 
 #include "formula_options.hpp"
+#include "gradfuzz/detail/shell_words.hpp"
 #include "gradfuzz/formula/error.hpp"
 #include "gradfuzz/fuzz/formula_campaign.hpp"
 #include "gradfuzz/recipe.hpp"
@@ -108,8 +109,8 @@ std::string convention_words(const std::string& name, bool parameter, Convention
 }
 
 std::string replay_words(const formula::Formula& f, const Case& c, Convention convention) {
-  return "gradfuzz replay " + quote_for_shell(c.replay) + " --formula " + quote_for_shell(f.text) +
-         (convention == Convention::sum ? " --convention sum" : "");
+  return "gradfuzz replay " + detail::shell_quote(c.replay) + " --formula " +
+         detail::shell_quote(f.text) + (convention == Convention::sum ? " --convention sum" : "");
 }
 
 void print_failure(std::ostream& out, const FormulaOutcome& o, const HiddenResult& r,
@@ -271,6 +272,8 @@ int formula_command(const std::vector<std::string>& args, Streams io) {
     read = read_formulas(formulas);
     check.convention = convention_of(formulas);
     check.campaign = to_campaign_options(campaign);
+    check_outputs(output, formulas.file.empty() ? std::vector<std::string>{}
+                                                : std::vector<std::string>{formulas.file});
   } catch (const UsageError& e) {
     io.err << "gradfuzz formula: " << e.what() << "\nsee 'gradfuzz formula --help'\n";
     return kBadInput;
@@ -327,8 +330,7 @@ int formula_command(const std::vector<std::string>& args, Streams io) {
   if (!output.quiet) io.out << '\n';
   OutputArgs reports = output;
   reports.quiet = !verbose;
-  if (!write_reports(run, reports, io)) return kBadInput;
-  return exit_status(run);
+  return report_and_exit(run, reports, io);
 }
 
 }  // namespace gradfuzz::cli

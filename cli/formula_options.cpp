@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "gradfuzz/detail/shell_words.hpp"
 #include "gradfuzz/formula/parser.hpp"
 #include "options.hpp"
 
@@ -28,6 +29,8 @@ ReadFormulas read_formulas(const FormulaArgs& a) {
     if (!in) throw UsageError("cannot read --file " + a.file + ": check that it exists");
     std::string line;
     for (int number = 1; std::getline(in, line); ++number) {
+      // A UTF-8 byte order mark (Windows editors write one) is not part of the first formula.
+      if (number == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
       const std::string text = line.substr(0, line.find('#'));
       if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
       const auto first = text.find_first_not_of(" \t");
@@ -74,17 +77,11 @@ std::unique_ptr<GradientSource> make_formula_source(const FormulaArgs& a) {
 
 std::string formula_words(const FormulaArgs& a) {
   std::string words;
-  if (!a.file.empty()) words = "--file " + quote_for_shell(a.file);
+  if (!a.file.empty()) words = "--file " + detail::shell_quote(a.file);
   for (const std::string& f : a.formulas)
-    words += (words.empty() ? "" : " ") + std::string("--formula ") + quote_for_shell(f);
+    words += (words.empty() ? "" : " ") + std::string("--formula ") + detail::shell_quote(f);
   if (a.convention == "sum") words += " --convention sum";
   return words;
-}
-
-std::string quote_for_shell(const std::string& text) {
-  std::string out = "'";
-  for (char ch : text) out += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
-  return out + "'";
 }
 
 }  // namespace gradfuzz::cli

@@ -54,7 +54,4 @@ std::unique_ptr<GradientSource> make_formula_source(const FormulaArgs& args);
 /// "--file F", with "--convention sum" when asked.
 std::string formula_words(const FormulaArgs& args);
 
-/// `text` as one word for /bin/sh: in single quotes, a ' written as '\''.
-std::string quote_for_shell(const std::string& text);
-
 }  // namespace gradfuzz::cli

@@ -1,6 +1,11 @@
 // gradfuzz: checks backpropagation against finite differences and names the bug.
 // Thin: picks the subcommand, which parses its options and calls the library.
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstring>
 #include <exception>
 #include <iostream>
 #include <span>
@@ -9,6 +14,7 @@
 
 #include "blas_threads.hpp"
 #include "command.hpp"
+#include "gradfuzz/interruption.hpp"
 #include "gradfuzz/version.hpp"
 
 namespace {
@@ -45,6 +51,29 @@ void usage(std::ostream& out) {
          "             3 the code under test misbehaved.\n";
 }
 
+// The first SIGINT, SIGTERM or SIGHUP asks the run to stop (interruption.hpp): no more cases
+// are drawn, the adapter is ended as PROTOCOL.md's bye says, every report is written with the
+// results so far, and the exit status is 128 + the signal. A second one exits at once, still
+// killing the adapters' process groups, for a run that will not stop soon enough.
+volatile std::sig_atomic_t first_signal = 0;
+
+extern "C" void on_stop_signal(int signal) {
+  if (first_signal != 0) {
+    gradfuzz::kill_adapters_now();
+    ::_exit(128 + signal);
+  }
+  first_signal = signal;
+  gradfuzz::request_stop();
+}
+
+void handle_stop_signals() {
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = 0;  // no SA_RESTART: a wait in poll() returns and looks at the request
+  for (int signal : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(signal, &action, nullptr);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -63,10 +92,20 @@ int main(int argc, char** argv) {
     return gradfuzz::cli::kPassed;
   }
   gradfuzz::cli::keep_blas_single_threaded();
+  // A reader that has gone (`gradfuzz check ... | head -1`) gives EPIPE on stdout, which the
+  // console report shrugs off; the exit status stays the verdict's, not 141.
+  std::signal(SIGPIPE, SIG_IGN);
+  handle_stop_signals();
   for (const Command& c : kCommands) {
     if (args[0] != c.name) continue;
     try {
-      return c.run(std::vector<std::string>(args.begin() + 1, args.end()), io);
+      const int status = c.run(std::vector<std::string>(args.begin() + 1, args.end()), io);
+      if (const int signal = first_signal) {
+        std::cerr << "gradfuzz " << c.name << ": stopped by signal " << signal << " ("
+                  << ::strsignal(signal) << "); the reports hold the results so far\n";
+        return 128 + signal;
+      }
+      return status;
     } catch (const std::exception& e) {
       // Commands report what they expect; anything else still ends cleanly, never a crash.
       std::cerr << "gradfuzz " << c.name << ": internal error: " << e.what() << '\n';

@@ -1,8 +1,12 @@
 #include "options.hpp"
 
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <random>
+
+#include "gradfuzz/case_size.hpp"
+#include "gradfuzz/interruption.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -18,6 +22,12 @@ namespace po = boost::program_options;
 namespace gradfuzz::cli {
 namespace {
 
+std::string format_count(double x) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3g", x);
+  return buffer;
+}
+
 template <class T>
 T number(const std::string& option, const std::string& text, const char* what) {
   T value{};
@@ -27,9 +37,51 @@ T number(const std::string& option, const std::string& text, const char* what) {
   return value;
 }
 
+// A whole number in [low, high], or UsageError naming the option, the range and why.
+template <class T>
+T bounded(const std::string& option, const std::string& text, T low, T high, const char* why) {
+  const std::string range = "a whole number from " + std::to_string(low) + " to " +
+                            std::to_string(high) + " (" + why + ")";
+  const T value = number<T>(option, text, range.c_str());
+  if (value < low || value > high)
+    throw UsageError("--" + option + " " + text + ": expected " + range);
+  return value;
+}
+
+std::string mebibytes(double bytes) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.0f MiB", bytes / (1 << 20));
+  return buffer;
+}
+
+// Refuses options whose largest case cannot be checked within --max-memory, before any is drawn.
+void check_memory(const GeneratorOptions& g, const std::string& max_memory_text,
+                  std::size_t max_memory) {
+  NetSpec largest;
+  std::string which;
+  if (g.layers) {
+    largest.sizes = *g.layers;
+    which = "--layers";
+  } else {
+    largest.sizes.assign(static_cast<std::size_t>(g.max_layers) + 1, g.max_width);
+    which = "--max-layers " + std::to_string(g.max_layers) + " and --max-width " +
+            std::to_string(g.max_width);
+  }
+  const arma::uword m = g.batch ? *g.batch : g.max_batch;
+  which += g.batch ? " with --batch " : " with --max-batch ";
+  which += std::to_string(m);
+  const CaseSize size = case_size(largest, static_cast<double>(m));
+  const double limit = static_cast<double>(max_memory) * (1 << 20);
+  if (size.bytes > limit)
+    throw UsageError("the largest case that " + which + " draw(s) has " +
+                     format_count(size.parameters) + " parameters and needs about " +
+                     mebibytes(size.bytes) + " to check, above the limit --max-memory " +
+                     max_memory_text + " (MiB): draw smaller cases, or raise --max-memory");
+}
+
 std::vector<Activation> activations(const std::string& option, const std::string& text) {
   std::vector<Activation> out;
-  for (const auto& name : split_list(text)) {
+  for (const auto& name : split_list(option, text)) {
     const auto a = find_activation(name);
     if (!a)
       throw UsageError("--" + option + " " + text + ": unknown activation '" + name +
@@ -42,12 +94,16 @@ std::vector<Activation> activations(const std::string& option, const std::string
 
 }  // namespace
 
-std::vector<std::string> split_list(const std::string& text) {
+std::vector<std::string> split_list(const std::string& option, const std::string& text) {
   std::vector<std::string> out;
+  if (text.find_first_not_of(' ') == std::string::npos) return out;
   std::string item;
   for (char ch : text + ",") {
     if (ch == ',') {
-      if (!item.empty()) out.push_back(item);
+      // "3,,1" is a typo, not the list 3,1.
+      if (item.empty())
+        throw UsageError("--" + option + " " + text + ": an item between two commas is empty");
+      out.push_back(item);
       item.clear();
     } else if (ch != ' ') {
       item += ch;
@@ -89,13 +145,17 @@ void add_campaign_options(po::options_description& d, CampaignArgs& a) {
       "miss-probability", po::value(&a.miss_probability)->default_value(a.miss_probability),
       "fast mode: the chance of missing a wrong gradient above the stated error threshold, "
       "strictly between 0 and 1")(
+      "max-memory", po::value(&a.max_memory)->default_value(a.max_memory),
+      "MiB that checking one case may take: options whose largest case needs more (an "
+      "estimate from its sizes) are refused before anything is drawn")(
       "shard", po::value(&a.shard)->default_value(a.shard),
       "K/N: check only cases K, K+N, K+2N, ... (to split one campaign over N CI jobs)");
 }
 
 CampaignOptions to_campaign_options(const CampaignArgs& a) {
   CampaignOptions o;
-  o.cases = a.cases;
+  // Bounds far beyond any real use, so that a typo is a message, not hours of drawing.
+  o.cases = bounded<std::size_t>("cases", a.cases, 1, 1'000'000'000, "cases to draw");
   if (a.seed == "random") {
     std::random_device device;
     o.seed = (static_cast<std::uint64_t>(device()) << 32 | device()) % 1000000000;
@@ -103,16 +163,15 @@ CampaignOptions to_campaign_options(const CampaignArgs& a) {
     o.seed = number<std::uint64_t>("seed", a.seed, "a non-negative integer or 'random'");
   }
   GeneratorOptions& g = o.generate;
-  if (a.max_layers < 1) throw UsageError("--max-layers must be at least 1");
-  if (a.max_width < 1) throw UsageError("--max-width must be at least 1");
-  if (a.max_batch < 1) throw UsageError("--max-batch must be at least 1");
-  g.max_layers = a.max_layers;
-  g.max_width = a.max_width;
-  g.max_batch = a.max_batch;
+  g.max_layers = bounded<int>("max-layers", a.max_layers, 1, 1000, "layers with parameters");
+  g.max_width = bounded<arma::uword>("max-width", a.max_width, 1, 1'000'000, "units a layer");
+  g.max_batch = bounded<arma::uword>("max-batch", a.max_batch, 1, 1'000'000, "examples a batch");
+  const auto max_memory = bounded<std::size_t>("max-memory", a.max_memory, 1, std::size_t{1} << 30,
+                                               "MiB a case may need");
   g.hidden = activations("hidden", a.hidden);
   g.output = activations("output", a.output);
   g.losses.clear();
-  for (const auto& name : split_list(a.loss)) {
+  for (const auto& name : split_list("loss", a.loss)) {
     const auto loss = find_loss(name);
     if (!loss)
       throw UsageError("--loss " + a.loss + ": unknown loss '" + name + "' (bce, ce, mse)");
@@ -122,7 +181,7 @@ CampaignOptions to_campaign_options(const CampaignArgs& a) {
   if (!a.lambda.empty()) g.lambda = number<double>("lambda", a.lambda, "a number >= 0");
   if (!a.layers.empty()) {
     std::vector<arma::uword> sizes;
-    for (const auto& n : split_list(a.layers))
+    for (const auto& n : split_list("layers", a.layers))
       sizes.push_back(number<arma::uword>("layers", n, "sizes n0,...,nL, each >= 1"));
     g.layers = sizes;
   }
@@ -153,9 +212,15 @@ CampaignOptions to_campaign_options(const CampaignArgs& a) {
   o.shard = {k - 1, n};
   try {
     validate(o.generate);
+    if (g.layers) {
+      NetSpec pinned;
+      pinned.sizes = *g.layers;
+      check_size(pinned, g.batch.value_or(g.max_batch));
+    }
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
+  check_memory(g, a.max_memory, max_memory);
   return o;
 }
 
@@ -168,6 +233,52 @@ void add_output_options(po::options_description& d, OutputArgs& a) {
       ("html", po::value(&a.html), "write a self-contained HTML report to this file")
       ("quiet,q", po::bool_switch(&a.quiet), "print only the verdict line");
   // clang-format on
+}
+
+namespace {
+
+// The same file, whether it exists yet or not, however the path is spelled.
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code error;
+  if (std::filesystem::equivalent(a, b, error)) return true;
+  const auto ca = std::filesystem::weakly_canonical(a, error);
+  if (error) return a == b;
+  const auto cb = std::filesystem::weakly_canonical(b, error);
+  return error ? a == b : ca == cb;
+}
+
+}  // namespace
+
+void check_outputs(const OutputArgs& a, const std::vector<std::string>& inputs) {
+  const std::pair<const char*, const std::string*> outputs[] = {
+      {"--json", &a.json}, {"--junit", &a.junit}, {"--markdown", &a.markdown}, {"--html", &a.html}};
+  for (std::size_t i = 0; i < std::size(outputs); ++i) {
+    const std::string& path = *outputs[i].second;
+    if (path.empty()) continue;
+    for (std::size_t k = i + 1; k < std::size(outputs); ++k)
+      if (!outputs[k].second->empty() && same_file(path, *outputs[k].second))
+        throw UsageError(std::string(outputs[i].first) + " and " + outputs[k].first +
+                         " both name '" + path + "': give each report a file of its own");
+    for (const std::string& input : inputs)
+      if (same_file(path, input))
+        throw UsageError(std::string(outputs[i].first) + " " + path + " is '" + input +
+                         "', which this run reads: writing the report would overwrite it");
+  }
+}
+
+std::vector<std::string> files_in_command(const std::string& command) {
+  std::vector<std::string> files;
+  std::string word;
+  for (char ch : command + " ") {
+    if (ch != ' ' && ch != '\t' && ch != '\'' && ch != '"') {
+      word += ch;
+      continue;
+    }
+    std::error_code error;
+    if (!word.empty() && std::filesystem::is_regular_file(word, error)) files.push_back(word);
+    word.clear();
+  }
+  return files;
 }
 
 namespace {
@@ -188,12 +299,23 @@ bool write_file(const std::string& path, const char* what, const RunResult& run,
 }  // namespace
 
 bool write_reports(const RunResult& run, const OutputArgs& a, Streams io) {
-  ConsoleReporter(io.out, {a.quiet}).report(run);
+  // The files first: a console whose reader has gone (`| head`, a closed pipe: EPIPE, SIGPIPE
+  // being ignored) must not cost them.
   bool ok = write_file<JsonReporter>(a.json, "JSON", run, io);
   ok = write_file<JunitReporter>(a.junit, "JUnit", run, io) && ok;
   ok = write_file<MarkdownReporter>(a.markdown, "Markdown", run, io) && ok;
   ok = write_file<HtmlReporter>(a.html, "HTML", run, io) && ok;
+  ConsoleReporter(io.out, {a.quiet}).report(run);
+  io.out.flush();
   return ok;
+}
+
+int report_and_exit(const RunResult& finished, const OutputArgs& args, Streams io) {
+  RunResult run = finished;
+  run.stopped = run.stopped || stop_requested();  // a signal came, maybe after the last case
+  const bool written = write_reports(run, args, io);
+  const int status = exit_status(run);
+  return written || status != kPassed ? status : kBadInput;
 }
 
 int exit_status(const RunResult& run) {
@@ -208,7 +330,15 @@ std::optional<int> parse(const std::vector<std::string>& args, const po::options
     po::command_line_parser parser(args);
     parser.options(d);
     if (positional) parser.positional(*positional);
-    po::store(parser.run(), vm);
+    const po::parsed_options parsed = parser.run();
+    // Without a positional description program_options keeps a stray word and ignores it:
+    // `check --builtin reference extra` would run as if "extra" were not there.
+    if (!positional)
+      for (const po::option& o : parsed.options)
+        if (o.position_key != -1)
+          throw po::error("unexpected word '" + (o.value.empty() ? "" : o.value.front()) +
+                          "' (every value follows its option, e.g. --cases 100)");
+    po::store(parsed, vm);
     if (vm.count("help")) {
       io.out << d << '\n';
       return kPassed;

@@ -1,6 +1,7 @@
 // gradfuzz replay: re-run exactly one case from its replay string.
 
 #include "formula_options.hpp"
+#include "gradfuzz/interruption.hpp"
 #include "gradfuzz/recipe.hpp"
 #include "options.hpp"
 #include "source_options.hpp"
@@ -42,6 +43,9 @@ int replay_command(const std::vector<std::string>& args, Streams io) {
   try {
     if (replay.empty()) throw UsageError("give the replay string, e.g. gradfuzz replay 'v1;...'");
     if (!formula) validate(source_args);
+    std::vector<std::string> inputs = files_in_command(source_args.adapter);
+    if (!formulas.file.empty()) inputs.push_back(formulas.file);
+    check_outputs(output, inputs);
     try {
       c = make_case(parse_recipe(replay));
     } catch (const std::invalid_argument& e) {
@@ -75,12 +79,13 @@ int replay_command(const std::vector<std::string>& args, Streams io) {
     failed.cases_planned = 1;
     failed.misbehaviour = e.what();
     run.campaigns.push_back(std::move(failed));
+  } catch (const Interrupted&) {
+    run.stopped = true;
   } catch (const std::invalid_argument& e) {
     io.err << "gradfuzz replay: " << e.what() << '\n';
     return kBadInput;
   }
-  if (!write_reports(run, output, io)) return kBadInput;
-  return exit_status(run);
+  return report_and_exit(run, output, io);
 }
 
 }  // namespace gradfuzz::cli

@@ -41,6 +41,7 @@ int selftest_command(const std::vector<std::string>& args, Streams io) {
   SelftestOptions selftest;
   try {
     selftest.campaign = to_campaign_options(campaign);
+    check_outputs(output, {});
     selftest.schemes.clear();
     for (const auto& name : schemes) {
       const auto s = find_scheme(name);
@@ -55,8 +56,7 @@ int selftest_command(const std::vector<std::string>& args, Streams io) {
   }
   selftest.mutants = vm.count("no-mutants") == 0;
   const RunResult run = run_selftest(selftest);
-  if (!write_reports(run, output, io)) return kBadInput;
-  return exit_status(run);
+  return report_and_exit(run, output, io);
 }
 
 }  // namespace gradfuzz::cli

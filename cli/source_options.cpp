@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "gradfuzz/detail/shell_words.hpp"
 #include "gradfuzz/mutants.hpp"
 #include "options.hpp"
 
@@ -81,7 +82,7 @@ std::unique_ptr<GradientSource> make_source(const SourceArgs& a) {
 
 std::string source_words(const SourceArgs& a) {
   if (a.adapter.empty()) return "--builtin " + a.builtin;
-  std::string words = "--adapter " + shell_quote(a.adapter);
+  std::string words = "--adapter " + detail::shell_quote(a.adapter);
   const SourceArgs defaults;
   if (a.timeout != defaults.timeout) {
     char buffer[32];
@@ -92,17 +93,6 @@ std::string source_words(const SourceArgs& a) {
     words += " --max-response " + std::to_string(a.max_response);
   if (a.numeric_from != defaults.numeric_from) words += " --numeric-from " + a.numeric_from;
   return words;
-}
-
-std::string shell_quote(std::string_view text) {
-  std::string out = "'";
-  for (char ch : text) {
-    if (ch == '\'')
-      out += "'\\''";
-    else
-      out += ch;
-  }
-  return out + "'";
 }
 
 }  // namespace gradfuzz::cli

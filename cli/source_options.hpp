@@ -40,7 +40,4 @@ std::unique_ptr<GradientSource> make_source(const SourceArgs& args);
 /// --timeout and --max-response when they are not the defaults).
 std::string source_words(const SourceArgs& args);
 
-/// `text` as one word for /bin/sh: in single quotes, a ' written as '\''.
-std::string shell_quote(std::string_view text);
-
 }  // namespace gradfuzz::cli

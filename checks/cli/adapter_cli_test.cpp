@@ -13,45 +13,20 @@
 #include <string>
 
 #include "../lib/adapter_test_support.hpp"
+#include "cli_test_support.hpp"
 
 namespace gradfuzz {
 namespace {
 
+using checks::CliRun;
 using checks::example_adapter;
+using checks::gradfuzz;
+using checks::quoted;
+using checks::shown;
+using checks::slurp;
 using checks::TempFile;
 using checks::test_adapter;
 using Clock = std::chrono::steady_clock;
-
-struct CliRun {
-  int status = -1;
-  std::string out, err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string quoted(const std::string& text) {
-  std::string out = "'";
-  for (char ch : text) out += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
-  return out + "'";
-}
-
-// Runs `gradfuzz ARGS` (ARGS as shell words).
-CliRun gradfuzz(const std::string& args) {
-  TempFile out, err;
-  const std::string command = std::string(GRADFUZZ_CLI) + " " + args + " >" + out.path() + " 2>" +
-                              err.path() + " </dev/null";
-  const int raw = std::system(command.c_str());
-  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out.path()), slurp(err.path())};
-}
-
-std::string shown(const CliRun& r) {
-  return "status " + std::to_string(r.status) + "\nstdout:\n" + r.out + "\nstderr:\n" + r.err;
-}
 
 TEST(CheckAdapterCli, TheCourseImplementationPassesInEveryVariant) {
   for (const char* variant : {"", " --convention sum", " --dtype float32",

@@ -65,6 +65,20 @@ TEST(ChildProcess, StderrIsDrainedAndItsLastLinesKept) {
   EXPECT_EQ(tail[1].size(), 403u);  // cut at 400 characters, marked "..."
 }
 
+TEST(ChildProcess, TheStderrTailIsValidUtf8AndNoCutSplitsACharacter) {
+  // 399 '0' then an 'é' (2 bytes) straddling the 400-byte cut; a latin-1 'café'; a cut 'ð'.
+  ChildProcess child(
+      "printf '%0399d\\303\\251tail\\n' 0 >&2; printf 'Erreur: caf\\351\\n' >&2; "
+      "printf 'cut \\342\\210' >&2",
+      kMaxLine, 5);
+  child.settle(Clock::now() + 5s);
+  const auto tail = child.stderr_tail();
+  ASSERT_EQ(tail.size(), 3u);
+  EXPECT_EQ(tail[0], std::string(399, '0') + "...");  // before the 'é', not inside it
+  EXPECT_EQ(tail[1], "Erreur: caf\\xe9");
+  EXPECT_EQ(tail[2], "cut \\xe2\\x88");
+}
+
 TEST(ChildProcess, AReadStopsAtItsDeadline) {
   ChildProcess sleeper("sleep 30", kMaxLine, 5);
   const auto start = Clock::now();

@@ -153,6 +153,47 @@ TEST(AdapterProtocol, ALineThatIsNotOneJsonObjectIsRefused) {
             std::string::npos);
 }
 
+TEST(AdapterProtocol, ANulByteDoesNotEndTheLine) {
+  // What follows a NUL byte is part of the line, so the line is not one JSON object.
+  const std::string line = std::string(R"({"id": 1})") + '\0' + "garbage";
+  EXPECT_NE(error_of([&] { parse_response(line); }).find("NUL byte at byte 9"), std::string::npos);
+}
+
+TEST(AdapterProtocol, ADeeplyNestedLineIsRefusedWithoutRecursing) {
+  // A hello or error reply 70,000 arrays deep: its message once dumped it, recursively.
+  const std::string deep =
+      R"({"ok": true, "error": )" + std::string(70000, '[') + std::string(70000, ']') + "}";
+  EXPECT_NE(error_of([&] { parse_response(deep); }).find("nested more than 256"),
+            std::string::npos);
+  const std::string fine =
+      R"({"ok": true, "extra": )" + std::string(200, '[') + std::string(200, ']') + "}";
+  EXPECT_NO_THROW(read_hello(parse_response(fine)));
+}
+
+TEST(AdapterProtocol, AHelloNoNetworkCanBeDrawnFromIsTheAdaptersFault) {
+  EXPECT_NE(error_of([] {
+              read_hello(json::parse(R"({"ok": true, "activations": []})"));
+            }).find("empty 'activations' list"),
+            std::string::npos);
+  EXPECT_NE(error_of([] {
+              read_hello(json::parse(R"({"ok": true, "activations": ["softmax"]})"));
+            }).find("only softmax"),
+            std::string::npos);
+  EXPECT_NE(error_of([] {
+              read_hello(json::parse(R"({"ok": true, "losses": []})"));
+            }).find("empty 'losses' list"),
+            std::string::npos);
+}
+
+TEST(AdapterProtocol, AnExcerptOfABadLineIsValidUtf8) {
+  // 119 bytes, then an 'é' across the 120-byte cut, then latin-1.
+  const std::string line = std::string(119, 'x') + "\xc3\xa9 caf\xe9 and more";
+  const std::string why = error_of([&] { parse_response(line); });
+  EXPECT_NE(why.find("'" + std::string(119, 'x') + "...'"), std::string::npos) << why;
+  const std::string latin1 = error_of([] { parse_response("caf\xe9"); });
+  EXPECT_NE(latin1.find("'caf\\xe9'"), std::string::npos) << latin1;
+}
+
 json response_for(const Case& c, std::int64_t id) {
   json grads = json::object();
   for (int l = 1; l <= c.depth(); ++l) {

@@ -263,6 +263,14 @@ TEST(Recipe, ParseErrorsSayWhichField) {
   EXPECT_MENTIONS(parse_error(with("labels", "fuzzy")), "labels=fuzzy (expected hard or soft)");
 }
 
+TEST(Recipe, NonFiniteNumbersAreRefused) {
+  // Found by replay_string_fuzz: scale=nan parsed, and the recipe did not equal itself.
+  EXPECT_MENTIONS(parse_error(with("scale", "nan")), "scale=nan is not a finite number");
+  EXPECT_MENTIONS(parse_error(with("lambda", "inf")), "lambda=inf is not a finite number");
+  EXPECT_MENTIONS(parse_error(with("slope", "-infinity")),
+                  "slope=-infinity is not a finite number");
+}
+
 TEST(Recipe, TheLargestSeedSurvives) {
   CaseRecipe r = example();
   r.seed = std::numeric_limits<std::uint64_t>::max();

@@ -151,6 +151,19 @@ TEST(Reporters, NonFiniteNumbersAreWrittenAsStrings) {
   EXPECT_TRUE(std::isnan(again.campaigns[0].failure->shrunk.checks[0].claimed(0, 0)));
 }
 
+TEST(Reporters, JsonIsWrittenWhenTextIsNotUtf8) {
+  // An adapter command in latin-1 (or any text from outside that is not UTF-8) made the JSON
+  // writer throw, and the report was lost.
+  RunResult run = checks::sample_run();
+  run.campaigns[0].source = "caf\xe9 \xc3";
+  run.campaigns[0].misbehaviour = "stderr: \xff\xfe";
+  std::ostringstream out;
+  ASSERT_NO_THROW(JsonReporter(out).report(run));
+  EXPECT_NE(out.str().find("\"caf\\\\xe9 \\\\xc3\""), std::string::npos) << out.str();
+  std::istringstream in(out.str());
+  EXPECT_EQ(read_results(in, "x.json").campaigns[0].source, "caf\\xe9 \\xc3");
+}
+
 TEST(Reporters, MalformedResultsFilesAreRefusedWithTheirName) {
   std::istringstream not_json("{ nope");
   EXPECT_THROW(
@@ -170,14 +183,47 @@ TEST(Reporters, MalformedResultsFilesAreRefusedWithTheirName) {
   EXPECT_THROW(read_results(truncated, "c.json"), std::invalid_argument);
 }
 
-TEST(Reporters, MergingShardsKeepsEveryCampaign) {
-  RunResult a = checks::sample_run(), b = checks::sample_run();
-  b.campaigns[0].shard = {1, 2};
-  const RunResult all = merge_results({a, b});
-  EXPECT_EQ(all.campaigns.size(), 2u);
-  EXPECT_EQ(all.cases.size(), 2u);
-  EXPECT_EQ(all.command, "merge");
-  EXPECT_FALSE(all.passed());
+// Text the code under test controls: its hello name, its error replies, its stderr.
+RunResult hostile_run() {
+  RunResult run = checks::sample_run();
+  CampaignResult& c = run.campaigns[0];
+  c.source = "evil\ngradfuzz check: PASSED, 100 case(s) checked";
+  c.misbehaviour = "adapter 'x' exited\ngradfuzz check: PASSED\n<img src=x onerror=alert(1)>";
+  c.failure->shrunk.source_error =
+      "boom\ngradfuzz check: PASSED <script>alert(1)</script> [click](http://evil) `x` **b**";
+  c.failure->shrunk.diagnosis->message = "<img src=x> [a](http://evil) | cell\n# heading";
+  return run;
+}
+
+TEST(Reporters, ConsoleTextFromTheCodeUnderTestCannotPrintALineOfItsOwn) {
+  std::ostringstream out;
+  ConsoleReporter(out, {}).report(hostile_run());
+  std::istringstream lines(out.str());
+  std::size_t count = 0;
+  for (std::string line; std::getline(lines, line); ++count)
+    EXPECT_NE(line.rfind("gradfuzz", 0) == 0, count > 0) << "line " << count << ": " << line;
+  EXPECT_NE(out.str().find("evil\\x0agradfuzz check: PASSED"), std::string::npos) << out.str();
+}
+
+TEST(Reporters, MarkdownTextFromTheCodeUnderTestIsNotMarkup) {
+  std::ostringstream out;
+  MarkdownReporter(out).report(hostile_run());
+  const std::string md = out.str();
+  for (const char* markup :
+       {"<img", "<script", "[a](http", "[click](http", "\n# heading", "**b**", "`x`",
+        "\ngradfuzz check: PASSED"})
+    EXPECT_EQ(md.find(markup), std::string::npos) << markup << "\n" << md;
+  EXPECT_NE(md.find("&lt;script&gt;alert(1)&lt;/script&gt; \\[click\\](http://evil)"),
+            std::string::npos)
+      << md;
+}
+
+TEST(Reporters, AMarkdownFenceIsLongerThanAnyBacktickRunInTheCommand) {
+  RunResult run = checks::sample_run();
+  run.source_args = "--adapter 'echo ```; echo ````'";
+  std::ostringstream out;
+  MarkdownReporter(out).report(run);
+  EXPECT_NE(out.str().find("`````sh\ngradfuzz replay"), std::string::npos) << out.str();
 }
 
 TEST(XmlWriter, EscapesMarkupAndReplacesForbiddenCharacters) {

@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "gradfuzz/interruption.hpp"
+
 namespace gradfuzz {
 namespace {
 
@@ -81,6 +83,10 @@ class CaseBatch {
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
       for (std::size_t k; (k = next.fetch_add(1)) < recipes.size();) {
+        if (stop_requested()) {
+          errors[k] = std::make_exception_ptr(Interrupted("the campaign was interrupted"));
+          continue;
+        }
         try {
           results[k] = check_case(make_case(recipes[k]), source_, options_);
         } catch (...) {
@@ -165,9 +171,7 @@ CampaignResult fuzz(GradientSource& source, const CampaignOptions& options,
   result.source = info.name;
   result.seed = options.seed;
   result.shard = options.shard;
-  result.cases_planned = 0;
-  for (std::size_t i = options.shard.index; i < options.cases; i += options.shard.count)
-    ++result.cases_planned;
+  result.cases_planned = options.shard.cases_of(options.cases);
   std::map<std::string, QuantitySummary> summary;
   auto finish = [&] {
     for (auto& [name, s] : summary) result.quantities.push_back(s);
@@ -185,6 +189,7 @@ CampaignResult fuzz(GradientSource& source, const CampaignOptions& options,
     std::vector<CaseRecipe> recipes;
     std::vector<std::size_t> indices;
     for (std::size_t i = options.shard.index; i < options.cases && !failing;) {
+      if (stop_requested()) throw Interrupted("the campaign was interrupted");
       recipes.clear();
       indices.clear();
       for (; i < options.cases && recipes.size() < window; i += options.shard.count) {
@@ -219,6 +224,7 @@ CampaignResult fuzz(GradientSource& source, const CampaignOptions& options,
       auto candidates = failing->shrinks();
       while (auto candidate = candidates.next()) {
         if (f.shrink_checks >= options.max_shrink_checks) break;
+        if (stop_requested()) throw Interrupted("the campaign was interrupted while shrinking");
         ++f.shrink_checks;
         CaseResult r = check_case(make_case(candidate->value()), source, quick);
         if (r.passed()) continue;
@@ -237,6 +243,9 @@ CampaignResult fuzz(GradientSource& source, const CampaignOptions& options,
                       {&source, &f.found});
   } catch (const ProtocolError& e) {
     result.misbehaviour = e.what();
+  } catch (const Interrupted&) {
+    // The cases run are kept; a failure found stays as far as it was shrunk, undiagnosed.
+    result.interrupted = true;
   }
   return finish();
 }

@@ -1,6 +1,7 @@
 #include "gradfuzz/fuzz/generators.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <stdexcept>
 #include <utility>
 
@@ -81,6 +82,14 @@ void validate(const GeneratorOptions& o) {
   if (o.batch && *o.batch < 1) throw std::invalid_argument("--batch must be >= 1");
   if (o.lambda && (*o.lambda < 0 || !std::isfinite(*o.lambda)))
     throw std::invalid_argument("--lambda must be finite and >= 0");
+  if (o.lambda && *o.lambda > kMaxLambda) {
+    char shown[32];
+    std::snprintf(shown, sizeof shown, "%g", *o.lambda);
+    throw std::invalid_argument(
+        "--lambda " + std::string(shown) +
+        ": above 1000 a case cannot be judged (the L2 term outweighs the data term of J so far "
+        "that a wrong gradient passes); give --lambda from 0 to 1000");
+  }
   for (Activation a : o.hidden)
     if (a == Activation::softmax)
       throw std::invalid_argument(

@@ -1,6 +1,7 @@
 #include "gradfuzz/net_spec.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 
 namespace gradfuzz {
@@ -72,6 +73,15 @@ void validate(const NetSpec& spec) {
   if (!std::isfinite(spec.lambda) || spec.lambda < 0)
     throw SpecError("lambda = " + std::to_string(spec.lambda) +
                     ": the L2 strength must be finite and >= 0");
+  if (spec.lambda > kMaxLambda) {
+    char shown[32];
+    std::snprintf(shown, sizeof shown, "%g", spec.lambda);
+    throw SpecError("lambda = " + std::string(shown) +
+                    " cannot be judged: above 1000 the L2 term outweighs the data term of J so "
+                    "far that rounding hides any error in the data part of the gradients (a "
+                    "wrong backprop would pass, a right one could fail); gradfuzz checks lambda "
+                    "from 0 to 1000");
+  }
   if (!std::isfinite(spec.leaky_slope)) throw SpecError("leaky_slope must be a finite number");
 }
 

@@ -6,6 +6,9 @@
 #include <random>
 #include <set>
 #include <stdexcept>
+#include <type_traits>
+
+#include "gradfuzz/case_size.hpp"
 
 namespace gradfuzz {
 namespace {
@@ -69,6 +72,11 @@ T parse_number(std::string_view field, std::string_view text) {
   if (ec != std::errc() || end != text.data() + text.size())
     throw std::invalid_argument("replay string: " + std::string(field) + "=" + std::string(text) +
                                 " is not a number");
+  // from_chars reads "nan" and "inf", which no case has (and NaN would not even equal itself).
+  if constexpr (std::is_floating_point_v<T>)
+    if (!std::isfinite(value))
+      throw std::invalid_argument("replay string: " + std::string(field) + "=" + std::string(text) +
+                                  " is not a finite number");
   return value;
 }
 
@@ -96,6 +104,7 @@ Case make_case(const CaseRecipe& r) {
   if (r.batch < 1) throw SpecError("batch size m = 0: a batch needs at least one example");
   if (!std::isfinite(r.weight_scale) || r.weight_scale <= 0)
     throw SpecError("weight scale must be finite and > 0");
+  check_size(r.spec, r.batch);  // before a matrix is allocated: rows * cols may not overflow
   Draw rng(r.seed);
   Case c;
   c.spec = r.spec;

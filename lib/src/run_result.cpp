@@ -8,6 +8,7 @@ std::string MutantOutcome::diagnosis_id() const {
 }
 
 bool RunResult::passed() const {
+  if (interrupted()) return false;
   for (const auto& c : cases)
     if (!c.passed()) return false;
   for (const auto& c : campaigns)
@@ -22,6 +23,15 @@ bool RunResult::misbehaved() const {
     if (c.misbehaviour) return true;
   for (const auto& m : mutants)
     if (m.campaign.misbehaviour) return true;
+  return false;
+}
+
+bool RunResult::interrupted() const {
+  if (stopped) return true;
+  for (const auto& c : campaigns)
+    if (c.interrupted) return true;
+  for (const auto& m : mutants)
+    if (m.campaign.interrupted) return true;
   return false;
 }
 

@@ -9,6 +9,8 @@ namespace gradfuzz {
 namespace {
 
 using detail::describe;
+using detail::indented;
+using detail::one_line;
 using detail::replay_command;
 using detail::verdict;
 
@@ -103,11 +105,13 @@ void failure_block(std::ostream& out, const RunResult& run, const Failure& f, st
       out << "  the shrunk case was then checked entry by entry (full mode) to diagnose it\n";
   }
   if (s.diagnosis) {
-    out << "  diagnosis [" << s.diagnosis->id << "]: " << s.diagnosis->message << '\n';
+    out << "  diagnosis [" << one_line(s.diagnosis->id)
+        << "]: " << indented(s.diagnosis->message, "    ") << '\n';
     for (const Probe& p : s.diagnosis->probes)
-      out << "    probe (" << p.kind << "): " << detail::probe_line(p) << '\n';
+      out << "    probe (" << p.kind << "): " << indented(detail::probe_line(p), "      ") << '\n';
   }
-  if (s.source_error) out << "  the code under test failed: " << *s.source_error << '\n';
+  if (s.source_error)
+    out << "  the code under test failed: " << indented(*s.source_error, "    ") << '\n';
   if (!s.failures().empty()) failure_table(out, s);
   if (s.cost && !s.cost->passed) out << "  " << detail::cost_line(*s.cost) << '\n';
   out << "  replay: " << replay_command(run, s.c) << '\n';
@@ -118,24 +122,25 @@ void write(std::ostream& out, const RunResult& run, bool quiet) {
   if (quiet) return;
   for (std::size_t i = 0; i < run.cases.size(); ++i) {
     const CaseResult& result = run.cases[i];
-    out << "\ncase " << i + 1 << "/" << run.cases.size() << ": " << result.source << " on "
-        << describe(result.c) << ", " << to_string(result.scheme) << " differences";
+    out << "\ncase " << i + 1 << "/" << run.cases.size() << ": " << one_line(result.source)
+        << " on " << describe(result.c) << ", " << to_string(result.scheme) << " differences";
     if (const std::string words = detail::numeric_words(result); !words.empty())
       out << " (" << words << ")";
     out << '\n';
     if (result.source_error)
-      out << "  the code under test failed: " << *result.source_error << '\n';
+      out << "  the code under test failed: " << indented(*result.source_error, "    ") << '\n';
     case_table(out, result);
     if (result.cost) out << "  " << detail::cost_line(*result.cost) << '\n';
     fast_line(out, result.fast, false);
     localized(out, result);
     if (result.diagnosis)
-      out << "  diagnosis [" << result.diagnosis->id << "]: " << result.diagnosis->message << '\n';
+      out << "  diagnosis [" << one_line(result.diagnosis->id)
+          << "]: " << indented(result.diagnosis->message, "    ") << '\n';
     if (!result.passed() && !result.c.replay.empty())
       out << "  replay: " << replay_command(run, result.c) << '\n';
   }
   for (const CampaignResult& c : run.campaigns) {
-    out << "\ncampaign: " << c.source << ", seed " << c.seed;
+    out << "\ncampaign: " << one_line(c.source) << ", seed " << c.seed;
     if (c.shard.count > 1) out << ", shard " << c.shard.index + 1 << "/" << c.shard.count;
     out << ", " << c.cases_run << " of " << c.cases_planned << " case(s) run, " << c.kink_entries
         << " entries at relu kinks";
@@ -144,7 +149,8 @@ void write(std::ostream& out, const RunResult& run, bool quiet) {
       out << ", borderline entries settled by their convergence order: " << c.borderline_settled;
     out << '\n';
     fast_line(out, c.fast, true);
-    if (c.misbehaviour) out << "  the code under test misbehaved: " << *c.misbehaviour << '\n';
+    if (c.misbehaviour)
+      out << "  the code under test misbehaved: " << indented(*c.misbehaviour, "  ") << '\n';
     if (c.failure) failure_block(out, run, *c.failure, c.cases_planned);
     if (!c.quantities.empty()) {
       out << "  worst relative difference per quantity (in the convention each case matched):";
@@ -160,7 +166,7 @@ void write(std::ostream& out, const RunResult& run, bool quiet) {
     for (const MutantOutcome& m : run.mutants) {
       const bool caught = m.caught();
       const std::string shrunk = caught ? describe(m.campaign.failure->shrunk.c) : "-";
-      out << "  " << pad(m.name, 29) << ' ' << pad(caught ? "yes" : "NO", 7) << ' '
+      out << "  " << pad(one_line(m.name), 29) << ' ' << pad(caught ? "yes" : "NO", 7) << ' '
           << pad(caught ? std::to_string(m.campaign.failure->case_number) : "-", 6) << ' '
           << pad(shrunk, 38) << ' ' << pad(caught ? m.diagnosis_id() : "-", 30) << ' '
           << (m.diagnosed_as_expected() ? "yes" : "NO (" + m.expected_diagnosis + ")") << '\n';

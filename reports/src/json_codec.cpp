@@ -5,13 +5,20 @@
 #include <map>
 #include <stdexcept>
 
+#include "gradfuzz/case_size.hpp"
 #include "gradfuzz/recipe.hpp"
 #include "gradfuzz/version.hpp"
+#include "source_args.hpp"
+#include "text.hpp"
 
 namespace gradfuzz::detail {
 namespace {
 
 using json = nlohmann::ordered_json;
+
+// Values of one case a results file may make gradfuzz draw again (1 GiB): far above what a
+// run could have checked and written.
+constexpr double kMaxCaseBytes = 1 << 30;
 
 // JSON has no NaN or infinity: they are written as strings, a policy SCHEMA.md states.
 json number(double x) {
@@ -53,13 +60,14 @@ arma::mat read_matrix(const json& j, Shape shape, const char* field) {
   if (!j.is_array() || j.size() != shape.rows)
     throw std::invalid_argument(std::string("'") + field + "' is not a " + to_string(shape) +
                                 " matrix");
-  arma::mat M(shape.rows, shape.cols);
-  for (arma::uword i = 0; i < shape.rows; ++i) {
+  // Every row's length is checked before the matrix is made: the shape comes from the file.
+  for (arma::uword i = 0; i < shape.rows; ++i)
     if (!j[i].is_array() || j[i].size() != shape.cols)
       throw std::invalid_argument(std::string("'") + field + "' row " + std::to_string(i) +
                                   " has the wrong length");
+  arma::mat M(shape.rows, shape.cols);
+  for (arma::uword i = 0; i < shape.rows; ++i)
     for (arma::uword c = 0; c < shape.cols; ++c) M(i, c) = read_number(j[i][c], field);
-  }
   return M;
 }
 
@@ -94,7 +102,13 @@ json case_json(const Case& c) {
 Case read_case(const json& j) {
   const std::string replay = need(j, "replay").get<std::string>();
   if (replay.empty()) throw std::invalid_argument("a case has no replay string to recreate it");
-  return make_case(parse_recipe(replay));
+  const CaseRecipe recipe = parse_recipe(replay);
+  // The file is untrusted: its sizes are checked before the case's values are drawn.
+  const CaseSize size = case_size(recipe.spec, static_cast<double>(recipe.batch));
+  if (8 * (size.parameters + size.activations) > kMaxCaseBytes)
+    throw std::invalid_argument("the case of replay '" + replay +
+                                "' is too large for a results file to recreate");
+  return make_case(recipe);
 }
 
 json diagnosis_json(const std::optional<Diagnosis>& d) {
@@ -332,7 +346,8 @@ json campaign_json(const CampaignResult& c) {
               {"passed", c.passed()},
               {"quantities", quantities},
               {"failure", failure},
-              {"misbehaviour", c.misbehaviour ? json(*c.misbehaviour) : json(nullptr)}};
+              {"misbehaviour", c.misbehaviour ? json(*c.misbehaviour) : json(nullptr)},
+              {"interrupted", c.interrupted}};
   if (c.fast) out["fast"] = fast_json(*c.fast);
   return out;
 }
@@ -359,6 +374,8 @@ CampaignResult read_campaign(const json& j) {
                 read_case_result(need(f, "shrunk")), need(f, "shrink_steps").get<std::size_t>(),
                 need(f, "shrink_checks").get<std::size_t>()};
   if (!need(j, "misbehaviour").is_null()) c.misbehaviour = j["misbehaviour"].get<std::string>();
+  // Files written before interruption was reported lack the field.
+  c.interrupted = j.contains("interrupted") && j["interrupted"].get<bool>();
   c.fast = read_fast(j);
   return c;
 }
@@ -415,11 +432,6 @@ json summary_checks(const RunResult& run) {
     out.push_back(c);
   }
   return out;
-}
-
-std::string replay_command(const RunResult& run, const Case& c) {
-  return "gradfuzz replay '" + c.replay + "'" +
-         (run.source_args.empty() ? "" : " " + run.source_args);
 }
 
 json summary_failures(const RunResult& run) {
@@ -479,33 +491,51 @@ json to_json(const RunResult& run) {
         {"campaign", campaign_json(m.campaign)}};
     mutants.push_back(entry);
   }
-  return {{"tool", "gradfuzz"},
-          {"version", kVersion},
-          {"schema_version", kSchemaVersion},
-          {"command", run.command},
-          {"source_args", run.source_args},
-          {"seed", run.seed},
-          {"passed", run.passed()},
-          {"misbehaved", run.misbehaved()},
-          {"cases_run", run.cases_run()},
-          {"kink_entries", run.kink_entries()},
-          {"checks", summary_checks(run)},
-          {"failures", summary_failures(run)},
-          {"cases", cases},
-          {"campaigns", campaigns},
-          {"mutants", mutants}};
+  json out = {{"tool", "gradfuzz"},
+              {"version", kVersion},
+              {"schema_version", kSchemaVersion},
+              {"command", run.command},
+              {"source_args", run.source_args},
+              {"seed", run.seed},
+              {"passed", run.passed()},
+              {"misbehaved", run.misbehaved()},
+              {"interrupted", run.interrupted()},
+              {"cases_run", run.cases_run()},
+              {"kink_entries", run.kink_entries()},
+              {"checks", summary_checks(run)},
+              {"failures", summary_failures(run)},
+              {"cases", cases},
+              {"campaigns", campaigns},
+              {"mutants", mutants}};
+  if (run.shards > 0) {  // a merge of shards
+    out["shards"] = run.shards;
+    out["missing_shards"] = run.missing_shards;
+    out["partial"] = !run.missing_shards.empty();
+  }
+  return out;
 }
 
 RunResult run_from_json(const json& j) {
   if (need(j, "tool") != "gradfuzz") throw std::invalid_argument("not a gradfuzz results file");
-  const int version = need(j, "schema_version").get<int>();
+  const json& schema = need(j, "schema_version");
+  if (!schema.is_number_integer())  // get<int>() would read 1.5 as 1
+    throw std::invalid_argument("schema_version " + schema.dump() + " (this gradfuzz reads " +
+                                std::to_string(kSchemaVersion) + ")");
+  const int version = schema.get<int>();
   if (version != kSchemaVersion)
     throw std::invalid_argument("schema_version " + std::to_string(version) +
                                 " (this gradfuzz reads " + std::to_string(kSchemaVersion) + ")");
   RunResult run;
   run.command = need(j, "command").get<std::string>();
-  run.source_args = need(j, "source_args").get<std::string>();
+  // Printed in replay commands to copy and paste: rebuilt from validated, quoted parts.
+  run.source_args = canonical_source_args(need(j, "source_args").get<std::string>());
   run.seed = need(j, "seed").get<std::uint64_t>();
+  run.stopped = j.contains("interrupted") && j["interrupted"].get<bool>();
+  if (j.contains("shards")) {
+    run.shards = j["shards"].get<std::size_t>();
+    for (const json& k : need(j, "missing_shards"))
+      run.missing_shards.push_back(k.get<std::size_t>());
+  }
   for (const json& c : need(j, "cases")) run.cases.push_back(read_case_result(c));
   for (const json& c : need(j, "campaigns")) run.campaigns.push_back(read_campaign(c));
   for (const json& m : need(j, "mutants"))

@@ -1,39 +1,85 @@
 #include "gradfuzz/reports/markdown_reporter.hpp"
 
+#include <algorithm>
+#include <string_view>
+
 #include "text.hpp"
 
 namespace gradfuzz {
 namespace {
 
-// Table cells may not hold '|' or line breaks.
-std::string cell(std::string s) {
+// Text in Markdown, from gradfuzz or from outside (an adapter's hello name, its error
+// messages, its stderr, a results file): shown as written, never read as markup. HTML is
+// written as entities (no <img>, <script> or comment), Markdown's punctuation is escaped (no
+// link, emphasis, heading, code span or table cell ends), a line break is a space, so that the
+// text stays in its paragraph or cell, and another control character is U+FFFD.
+std::string md(std::string_view s) {
   std::string out;
   for (char ch : s) {
-    if (ch == '|')
-      out += "\\|";
-    else if (ch == '\n')
-      out += ' ';
-    else
-      out += ch;
+    switch (ch) {
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '\n':
+      case '\r':
+        out += ' ';
+        break;
+      case '\\':
+      case '`':
+      case '*':
+      case '_':
+      case '[':
+      case ']':
+      case '#':
+      case '!':
+      case '|':
+      case '~':
+        out += '\\';
+        out += ch;
+        break;
+      default:
+        // Other control characters (a bell, an ANSI escape) have no business in a summary.
+        if (static_cast<unsigned char>(ch) < 0x20 && ch != '\t')
+          out += "\xEF\xBF\xBD";  // U+FFFD, as XmlWriter writes them
+        else
+          out += ch;
+    }
   }
   return out;
+}
+
+// A fenced code block for `code`: the fence is longer than any run of backticks inside.
+std::string fenced(const std::string& code, const char* language) {
+  std::size_t run = 0, longest = 0;
+  for (char ch : code) {
+    run = ch == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  const std::string fence(std::max<std::size_t>(3, longest + 1), '`');
+  return fence + language + "\n" + code + "\n" + fence;
 }
 
 void failure_section(std::ostream& out, const RunResult& run, const CaseResult& shrunk,
                      const std::string& heading) {
   out << "### " << heading << "\n\n";
   if (shrunk.diagnosis) {
-    out << "**Diagnosis `" << shrunk.diagnosis->id << "`:** " << shrunk.diagnosis->message
-        << "\n\n";
+    out << "**Diagnosis <code>" << md(shrunk.diagnosis->id) << "</code>:** "
+        << md(shrunk.diagnosis->message) << "\n\n";
     if (!shrunk.diagnosis->probes.empty()) {
       out << "Probes asked of the code:\n\n";
       for (const Probe& p : shrunk.diagnosis->probes)
-        out << "- " << p.kind << ": " << detail::probe_line(p) << "\n";
+        out << "- " << md(p.kind) << ": " << md(detail::probe_line(p)) << "\n";
       out << "\n";
     }
   }
   if (shrunk.source_error)
-    out << "The code under test failed: `" << cell(*shrunk.source_error) << "`\n\n";
+    out << "The code under test failed: " << md(*shrunk.source_error) << "\n\n";
   out << "Smallest failing case: " << detail::describe(shrunk.c) << "\n\n";
   if (shrunk.cost) out << "Forward pass: " << detail::cost_line(*shrunk.cost) << "\n\n";
   if (const std::string words = detail::numeric_words(shrunk); !words.empty())
@@ -57,21 +103,21 @@ void failure_section(std::ostream& out, const RunResult& run, const CaseResult& 
     }
     out << '\n';
   }
-  out << "Replay:\n\n```sh\n" << detail::replay_command(run, shrunk.c) << "\n```\n\n";
+  out << "Replay:\n\n" << fenced(detail::replay_command(run, shrunk.c), "sh") << "\n\n";
 }
 
 }  // namespace
 
 void MarkdownReporter::report(const RunResult& run) {
-  out_ << "## " << (run.passed() ? "✅ " : "❌ ") << cell(detail::verdict(run)) << "\n\n";
+  out_ << "## " << (run.passed() ? "✅ " : "❌ ") << md(detail::verdict(run)) << "\n\n";
   for (const CampaignResult& c : run.campaigns) {
-    out_ << "Campaign against **" << cell(c.source) << "**: seed " << c.seed;
+    out_ << "Campaign against **" << md(c.source) << "**: seed " << c.seed;
     if (c.shard.count > 1) out_ << ", shard " << c.shard.index + 1 << "/" << c.shard.count;
     out_ << ", " << c.cases_run << " of " << c.cases_planned << " cases run, " << c.kink_entries
          << " entries at relu kinks.\n\n";
-    if (c.fast) out_ << "Fast mode, " << cell(detail::fast_campaign_statement(*c.fast)) << ".\n\n";
+    if (c.fast) out_ << "Fast mode, " << md(detail::fast_campaign_statement(*c.fast)) << ".\n\n";
     if (c.misbehaviour)
-      out_ << "**The code under test misbehaved:** " << cell(*c.misbehaviour) << "\n\n";
+      out_ << "**The code under test misbehaved:** " << md(*c.misbehaviour) << "\n\n";
     if (c.failure)
       failure_section(out_, run, c.failure->shrunk,
                       "Failure at case " + std::to_string(c.failure->case_number) + ", shrunk in " +
@@ -79,7 +125,7 @@ void MarkdownReporter::report(const RunResult& run) {
     if (!c.quantities.empty()) {
       out_ << "| quantity | cases | worst rel. difference | failures |\n|---|---:|---:|---:|\n";
       for (const QuantitySummary& q : c.quantities)
-        out_ << "| " << q.name << " | " << q.cases << " | "
+        out_ << "| " << md(q.name) << " | " << q.cases << " | "
              << detail::format("%.2e", q.max_rel_diff) << " | " << q.failures << " |\n";
       out_ << '\n';
     }
@@ -100,9 +146,9 @@ void MarkdownReporter::report(const RunResult& run) {
   if (!run.mutants.empty()) {
     out_ << "| mutant | caught at case | diagnosis | expected |\n|---|---:|---|---|\n";
     for (const MutantOutcome& m : run.mutants)
-      out_ << "| " << m.name << " | "
+      out_ << "| " << md(m.name) << " | "
            << (m.caught() ? std::to_string(m.campaign.failure->case_number) : "not caught") << " | "
-           << (m.caught() ? m.diagnosis_id() : "") << " | " << m.expected_diagnosis
+           << (m.caught() ? md(m.diagnosis_id()) : "") << " | " << md(m.expected_diagnosis)
            << (m.diagnosed_as_expected() ? " ✅" : " ❌") << " |\n";
     out_ << '\n';
   }

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "gradfuzz/detail/shell_words.hpp"
+
 namespace gradfuzz::detail {
 
 std::string format(const char* pattern, double value) {
@@ -15,7 +17,7 @@ std::string describe(const Case& c) {
 }
 
 std::string replay_command(const RunResult& run, const Case& c) {
-  return "gradfuzz replay '" + c.replay + "'" +
+  return "gradfuzz replay " + shell_quote(c.replay) +
          (run.source_args.empty() ? "" : " " + run.source_args);
 }
 
@@ -36,6 +38,18 @@ std::string numeric_words(const CaseResult& r) {
 
 std::string verdict(const RunResult& run) {
   std::string line = "gradfuzz " + run.command + ": ";
+  if (!run.missing_shards.empty()) {
+    line += "PARTIAL (shard";
+    line += run.missing_shards.size() > 1 ? "s " : " ";
+    for (std::size_t i = 0; i < run.missing_shards.size(); ++i)
+      line += (i ? ", " : "") + std::to_string(run.missing_shards[i]) + "/" +
+              std::to_string(run.shards);
+    line += " missing), ";
+  }
+  if (run.interrupted())
+    return line + "INTERRUPTED after " + std::to_string(run.cases_run()) + " case(s), seed " +
+           std::to_string(run.seed) + " (--seed " + std::to_string(run.seed) +
+           " draws the same cases again)";
   if (run.misbehaved()) return line + "ERROR: the code under test misbehaved";
   if (run.passed())
     return line + "PASSED, " + std::to_string(run.cases_run()) + " case(s) checked, " +
@@ -44,7 +58,7 @@ std::string verdict(const RunResult& run) {
     if (c.failure) {
       const auto& d = c.failure->shrunk.diagnosis;
       const auto& cost = c.failure->shrunk.cost;
-      return line + "FAILED: " + c.source +
+      return line + "FAILED: " + one_line(c.source) +
              (cost && !cost->passed ? " has a wrong cost" : " has a wrong gradient") +
              (d ? " [" + d->id + "]" : "") + ", found at case " +
              std::to_string(c.failure->case_number);
@@ -61,6 +75,29 @@ std::string verdict(const RunResult& run) {
 
 std::string fast_campaign_statement(const FastSummary& fast) {
   return "weakest case: " + fast.statement();
+}
+
+std::string one_line(std::string_view text) {
+  std::string out;
+  for (const char ch : text) {
+    if (ch == '\n')
+      out += "\\x0a";
+    else if (ch == '\r')
+      out += "\\x0d";
+    else
+      out += ch;
+  }
+  return out;
+}
+
+std::string indented(std::string_view text, std::string_view indent) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    out += text[i];
+    // A line that starts with the indent already (gradfuzz's own layout) is kept as it is.
+    if (text[i] == '\n' && text.substr(i + 1, indent.size()) != indent) out += indent;
+  }
+  return out;
 }
 
 std::string terminal_safe(std::string_view text) {

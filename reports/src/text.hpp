@@ -28,6 +28,14 @@ std::string fast_campaign_statement(const FastSummary& fast);
 /// "another batch size (m = 5): the code's gradients are wrong on it; it rules out 2
 /// hypotheses": one probe of a diagnosis, in words.
 std::string probe_line(const Probe& p);
+/// A name from outside (an adapter's hello name, a results file's source) on one line: line
+/// breaks written as \x0a and \x0d, so that a name cannot print a line of its own (a fake
+/// "PASSED").
+std::string one_line(std::string_view text);
+/// Text from outside that may run over lines (an error message, a traceback): every line after
+/// the first starts with `indent` (one that already does is kept), so none can pass for a line
+/// of gradfuzz's own, which start in the first column.
+std::string indented(std::string_view text, std::string_view indent);
 /// Text for a terminal: control characters other than newline and tab (an ANSI escape, a
 /// carriage return, a bell from the code under test's stderr) are written as \xNN, visible
 /// and inert.

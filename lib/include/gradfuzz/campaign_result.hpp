@@ -14,6 +14,11 @@ namespace gradfuzz {
 struct Shard {
   std::size_t index = 0;  ///< 0-based; `--shard K/N` is index K-1 of N
   std::size_t count = 1;
+
+  /// How many of cases 0..total-1 are this shard's (counted, not enumerated: total may be 1e9).
+  std::size_t cases_of(std::size_t total) const {
+    return total > index ? (total - index - 1) / count + 1 : 0;
+  }
 };
 
 /// The worst course relative difference seen for one quantity name over the campaign (for
@@ -50,8 +55,12 @@ struct CampaignResult {
   std::optional<Failure> failure;
   /// Set when the source broke its contract (ProtocolError): what happened, and where.
   std::optional<std::string> misbehaviour;
+  /// Set when a stop was requested (interruption.hpp: a signal) before the campaign ended: the
+  /// cases run so far are kept, and a failure found is kept as far as it was shrunk.
+  bool interrupted = false;
 
-  bool passed() const { return !failure && !misbehaviour; }
+  /// No failure, no misbehaviour, and every planned case run (not interrupted).
+  bool passed() const { return !failure && !misbehaviour && !interrupted; }
 };
 
 }  // namespace gradfuzz

@@ -38,10 +38,17 @@ struct NetSpec {
 
 bool operator==(const NetSpec& a, const NetSpec& b);
 
+/// The largest L2 strength gradfuzz judges. Beyond it the L2 term (lambda/(2m))||W||^2 so
+/// outweighs the data term of J, and lambda/m W the data part of dW, that a wrong data gradient
+/// hides below the tolerance (at lambda = 1e10 a backprop without the hidden layers' activation
+/// derivative passed) and J's rounding swamps the differences (1e308 overflows J to inf). Such
+/// cases are refused, not judged; courses use lambda around 0.01 to 10.
+inline constexpr double kMaxLambda = 1000;
+
 /// Throws SpecError unless the spec is one PROTOCOL.md allows: L >= 1, every size >= 1,
 /// one activation per layer, softmax only on the output layer and only with ce (at least 2
-/// units), ce only with softmax, bce only with a sigmoid output, lambda finite and >= 0,
-/// leaky_slope finite.
+/// units), ce only with softmax, bce only with a sigmoid output, lambda finite, >= 0 and at
+/// most kMaxLambda, leaky_slope finite.
 void validate(const NetSpec& spec);
 
 }  // namespace gradfuzz

@@ -34,6 +34,14 @@ struct RunResult {
   bool passed() const;
   /// Whether the code under test misbehaved (a ProtocolError ended a campaign).
   bool misbehaved() const;
+  /// A merge of shards (`report merge --allow-partial`) that lacks some: their numbers K of
+  /// `shards` (1-based, as --shard K/N says). Empty for a complete run.
+  std::vector<std::size_t> missing_shards;
+  std::size_t shards = 0;  ///< N of a merge of --shard K/N runs; 0 for a run that is no merge
+  /// Set when the run was stopped by a signal (the program sets it; interruption.hpp).
+  bool stopped = false;
+  /// stopped, or a campaign was interrupted: some planned checks were not run.
+  bool interrupted() const;
   std::size_t cases_run() const;
   arma::uword kink_entries() const;
 };

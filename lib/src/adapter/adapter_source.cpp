@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "child_process.hpp"
+#include "gradfuzz/interruption.hpp"
 #include "protocol.hpp"
 
 namespace gradfuzz {
@@ -44,6 +45,7 @@ struct AdapterSource::Impl {
   std::int64_t next_id = 1;
   std::optional<std::string> broken;  // the message of the misbehaviour that stopped it
   bool closed = false;
+  bool interrupted = false;  // an exchange was cut short by a stop request
 
   // Throws unless `c` may be sent: the exchange works and hello declared all the case needs.
   void admit(const Case& c) const;
@@ -63,6 +65,13 @@ struct AdapterSource::Impl {
     }
     broken = message;
     throw ProtocolError(message);
+  }
+
+  // A stop was requested mid-exchange: the adapter may be half-way through an answer, so it is
+  // sent no bye, only ended (close() or the destructor: stdin closed, then the signals).
+  [[noreturn]] void interrupt(const std::string& request) {
+    interrupted = true;
+    throw Interrupted("adapter '" + command + "' was interrupted while asked " + request);
   }
 
   std::string gone(const char* when) {
@@ -86,6 +95,8 @@ struct AdapterSource::Impl {
              request);
       case ChildProcess::Write::closed:
         fail(gone("before reading the request"), request);
+      case ChildProcess::Write::interrupted:
+        interrupt(request);
     }
     std::string line;
     switch (child->read_line(line, deadline)) {
@@ -101,6 +112,8 @@ struct AdapterSource::Impl {
         fail("sent a response line longer than " + std::to_string(options.max_response) +
                  " bytes (--max-response)",
              request);
+      case ChildProcess::Read::interrupted:
+        interrupt(request);
     }
     fail("stopped answering", request);
   }
@@ -150,6 +163,8 @@ void AdapterSource::Impl::admit(const Case& c) const {
     throw ProtocolError("adapter '" + command + "' was stopped after it misbehaved earlier:\n    " +
                         *broken);
   if (closed) throw ProtocolError("adapter '" + command + "' was asked after bye");
+  if (interrupted || stop_requested())
+    throw Interrupted("adapter '" + command + "' is not asked again: the run was interrupted");
   const SourceInfo& info = hello.info;
   for (Activation g : c.spec.activations)
     if (!contains(info.activations, g))
@@ -200,7 +215,7 @@ void AdapterSource::close() {
   Impl& a = *impl_;
   if (a.closed || !a.child) return;
   a.closed = true;
-  if (!a.broken)
+  if (!a.broken && !a.interrupted)
     a.child->write(detail::bye_request() + "\n",
                    Clock::now() + std::min(a.options.timeout, a.options.grace));
   a.child->end(a.options.grace);

@@ -16,6 +16,9 @@
 #include <system_error>
 #include <utility>
 
+#include "gradfuzz/detail/utf8.hpp"
+#include "gradfuzz/interruption.hpp"
+
 extern char** environ;
 
 namespace gradfuzz::detail {
@@ -24,6 +27,8 @@ namespace {
 constexpr std::size_t kChunk = 1 << 16;
 constexpr std::size_t kStderrLineChars = 400;
 constexpr auto kWaitSlice = std::chrono::milliseconds(10);
+// How often a wait looks whether a stop was requested (a signal may come just before poll).
+constexpr auto kStopSlice = std::chrono::milliseconds(100);
 
 [[noreturn]] void fail(int error, const char* what) {
   throw std::system_error(error, std::generic_category(), what);
@@ -120,6 +125,13 @@ bool group_running(pid_t pgid) {
   return running;
 }
 
+// A kept stderr line as messages show it: cut to kStderrLineChars bytes between two
+// characters, and valid UTF-8 (an adapter may write latin-1; reports are UTF-8).
+std::string shown_line(std::string_view raw) {
+  if (raw.size() <= kStderrLineChars) return utf8_escaped(raw);
+  return utf8_escaped(raw.substr(0, utf8_cut(raw, kStderrLineChars))) + "...";
+}
+
 }  // namespace
 
 ChildProcess::ChildProcess(const std::string& command, std::size_t max_line,
@@ -152,6 +164,7 @@ ChildProcess::ChildProcess(const std::string& command, std::size_t max_line,
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (error != 0) fail(error, "cannot start /bin/sh");
+  detail::record_child_group(pid_);  // for kill_adapters_now() on a second signal
   in_ = in.take_write();
   out_fd_ = out.take_read();
   err_ = err.take_read();
@@ -181,10 +194,8 @@ void ChildProcess::take_stderr(std::string_view chunk) {
       err_lines_.push_back(std::move(err_partial_));
       err_partial_.clear();
       if (err_lines_.size() > stderr_lines_) err_lines_.pop_front();
-    } else if (err_partial_.size() < kStderrLineChars) {
-      err_partial_ += ch;
-    } else if (err_partial_.size() == kStderrLineChars) {
-      err_partial_ += "...";
+    } else if (err_partial_.size() <= kStderrLineChars) {
+      err_partial_ += ch;  // one byte past the limit marks a line that was cut (shown_line)
     }
   }
 }
@@ -245,7 +256,11 @@ ChildProcess::Write ChildProcess::write(std::string_view data, Clock::time_point
       pending_ = {};
       return Write::timeout;
     }
-    step(deadline);
+    if (stop_requested()) {
+      pending_ = {};
+      return Write::interrupted;
+    }
+    step(std::min(deadline, Clock::now() + kStopSlice));
   }
   return in_ < 0 ? Write::closed : Write::done;
 }
@@ -267,7 +282,8 @@ ChildProcess::Read ChildProcess::read_line(std::string& line, Clock::time_point 
     if (out_.size() - out_start_ > max_line_) return Read::too_long;
     if (out_fd_ < 0) return Read::closed;
     if (Clock::now() >= deadline) return Read::timeout;
-    step(deadline);
+    if (stop_requested()) return Read::interrupted;
+    step(std::min(deadline, Clock::now() + kStopSlice));
   }
 }
 
@@ -327,6 +343,7 @@ void ChildProcess::end(std::chrono::milliseconds grace) {
   }
   close_fd(out_fd_);
   close_fd(err_);
+  if (pid_ > 0) detail::forget_child_group(pid_);
 }
 
 std::string ChildProcess::exit_text() const {
@@ -353,8 +370,9 @@ std::string ChildProcess::exit_text() const {
 }
 
 std::vector<std::string> ChildProcess::stderr_tail() const {
-  std::vector<std::string> tail(err_lines_.begin(), err_lines_.end());
-  if (!err_partial_.empty()) tail.push_back(err_partial_);
+  std::vector<std::string> tail;
+  for (const std::string& line : err_lines_) tail.push_back(shown_line(line));
+  if (!err_partial_.empty()) tail.push_back(shown_line(err_partial_));
   if (tail.size() > stderr_lines_)
     tail.erase(tail.begin(), tail.end() - static_cast<std::ptrdiff_t>(stderr_lines_));
   return tail;

@@ -28,14 +28,16 @@ class ChildProcess {
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
 
-  enum class Write { done, timeout, closed };
+  enum class Write { done, timeout, closed, interrupted };
   /// Writes all of `data` to the child's stdin, reading stdout and stderr meanwhile so that a
-  /// child writing while we write cannot deadlock us. `closed`: the child closed its stdin.
+  /// child writing while we write cannot deadlock us. `closed`: the child closed its stdin;
+  /// `interrupted`: a stop was requested (interruption.hpp), seen within 100 ms.
   Write write(std::string_view data, Clock::time_point deadline);
 
-  enum class Read { line, timeout, closed, too_long };
+  enum class Read { line, timeout, closed, too_long, interrupted };
   /// Takes one line from stdout (without its '\n') into `line`, draining stderr meanwhile.
-  /// `closed`: stdout ended before a full line; `too_long`: the line exceeds max_line bytes.
+  /// `closed`: stdout ended before a full line; `too_long`: the line exceeds max_line bytes;
+  /// `interrupted`: a stop was requested (interruption.hpp), seen within 100 ms.
   Read read_line(std::string& line, Clock::time_point deadline);
 
   /// Reads stderr until the child closes it or `deadline` passes, for the last words of a child

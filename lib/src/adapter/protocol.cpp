@@ -1,11 +1,14 @@
 #include "protocol.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
 #include <optional>
 #include <vector>
 
+#include "gradfuzz/detail/json_depth.hpp"
+#include "gradfuzz/detail/utf8.hpp"
 #include "gradfuzz/numeric.hpp"
 
 namespace gradfuzz::detail {
@@ -73,12 +76,13 @@ std::string quote_non_finite(std::string_view line) {
   return out;
 }
 
+// An excerpt of a bad line for the message: cut between two characters, valid UTF-8.
 std::string shown(std::string_view line) {
   constexpr std::size_t kShown = 120;
-  std::string text(line.substr(0, kShown));
+  std::string text(line.substr(0, utf8_cut(line, kShown)));
   for (char& ch : text)
     if (static_cast<unsigned char>(ch) < 0x20) ch = ' ';
-  return "'" + text + (line.size() > kShown ? "...'" : "'");
+  return "'" + utf8_escaped(text) + (line.size() > kShown ? "...'" : "'");
 }
 
 std::optional<double> number(const json& j) {
@@ -241,6 +245,14 @@ std::string case_request(const Case& c, std::int64_t id, std::string_view op) {
 }
 
 json parse_response(std::string_view line) {
+  // The parser would end the text at a NUL byte and take what came before it as the answer.
+  if (const auto nul = line.find('\0'); nul != std::string_view::npos)
+    throw ResponseError("answered with a line holding a NUL byte at byte " + std::to_string(nul) +
+                        ": " + shown(line));
+  if (json_nesting(line, kMaxResponseNesting) > kMaxResponseNesting)
+    throw ResponseError("answered with a line nested more than " +
+                        std::to_string(kMaxResponseNesting) +
+                        " arrays or objects deep (a matrix needs 2): " + shown(line));
   const bool bare =
       line.find("NaN") != std::string_view::npos || line.find("Infinity") != std::string_view::npos;
   json j;
@@ -290,6 +302,16 @@ Hello read_hello(const json& response) {
                                            "sigmoid, tanh, relu, leaky_relu, linear, softmax");
   if (response.contains("losses"))
     h.info.losses = names<Loss>(response, "losses", find_loss, "bce, ce, mse");
+  // No network can be drawn from these: the hello's fault, not the options'.
+  if (h.info.activations.empty())
+    throw ResponseError("answered hello with an empty 'activations' list: no network can be drawn");
+  if (std::all_of(h.info.activations.begin(), h.info.activations.end(),
+                  [](Activation a) { return a == Activation::softmax; }))
+    throw ResponseError(
+        "answered hello with 'activations' holding only softmax, which only an output layer may "
+        "use: no hidden layer can be drawn (add the hidden layers' activations)");
+  if (h.info.losses.empty())
+    throw ResponseError("answered hello with an empty 'losses' list: no network can be drawn");
   h.info.regularization = flag(response, "regularization", true);
   h.info.intermediates = flag(response, "intermediates", false);
   h.info.cost = flag(response, "cost", false);

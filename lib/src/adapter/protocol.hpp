@@ -30,8 +30,14 @@ std::string bye_request();
 /// floats even where all values happen to be whole.
 std::string case_request(const Case& c, std::int64_t id, std::string_view op = "gradients");
 
+/// The deepest nesting of arrays and objects a response may have: gradients need 4 ({"grads":
+/// {"dW1": [[...]]}}); extra keys may nest more, but not so deep that reading them recurses
+/// without bound.
+inline constexpr std::size_t kMaxResponseNesting = 256;
+
 /// One response line as JSON: a single object; bare NaN, Infinity and -Infinity (as Python's
-/// json module writes them) are accepted outside strings. Throws ResponseError.
+/// json module writes them) are accepted outside strings. Throws ResponseError, also for a line
+/// holding a NUL byte or nested deeper than kMaxResponseNesting.
 nlohmann::json parse_response(std::string_view line);
 
 /// What hello negotiated: the source's info (info.cost: it answers `cost` requests).
@@ -39,7 +45,8 @@ struct Hello {
   SourceInfo info;
 };
 /// Reads a hello response; every field but `ok` is optional, with PROTOCOL.md's defaults.
-/// Throws ResponseError for `ok` not true, a field of the wrong type or an unknown name.
+/// Throws ResponseError for `ok` not true, a field of the wrong type or an unknown name, and
+/// for lists no network can be drawn from (no activation, only softmax, no loss).
 Hello read_hello(const nlohmann::json& response);
 
 /// Reads a gradients response to request `id` about `c`: every dW<l>, db<l>, and (when

@@ -35,7 +35,8 @@ GeneratorOptions supported_by(GeneratorOptions options, const SourceInfo& info);
 CaseRecipe draw_case(const GeneratorOptions& options, std::uint64_t seed, std::size_t index);
 
 /// Runs the campaign. Throws std::invalid_argument for options that draw nothing; a
-/// ProtocolError from the source ends the campaign with `misbehaviour` set and every result
+/// stop request (interruption.hpp) ends it with `interrupted` set, and a
+/// ProtocolError from the source ends the campaign with `misbehaviour` set; either way every result
 /// gathered so far kept.
 CampaignResult fuzz(GradientSource& source, const CampaignOptions& options,
                     const Progress& progress = {});
