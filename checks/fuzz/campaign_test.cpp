@@ -56,6 +56,25 @@ TEST(Campaign, MissingInvMShrinksToOneLayerOfWidthOneAndTwoExamples) {
   EXPECT_TRUE(arma::approx_equal(again.X, small.X, "absdiff", 0.0));
 }
 
+// A claim of the wrong shape fails without being compared: its quantity's summary counts no
+// comparison, rather than a worst relative difference of 0.
+TEST(Campaign, AQuantityWhoseShapeWasWrongIsNotCompared) {
+  auto source = make_mutant("dW_transposed");
+  const CampaignResult r = fuzz(*source, quick(100, 1));
+  ASSERT_TRUE(r.failure);
+  bool seen = false;
+  for (const QuantitySummary& q : r.quantities) {
+    if (q.name == "dW1") {
+      seen = true;
+      EXPECT_EQ(q.compared, 0u) << "every case so far transposed dW1";
+      EXPECT_EQ(q.failures, q.cases);
+    } else {
+      EXPECT_EQ(q.compared, q.cases) << q.name;
+    }
+  }
+  EXPECT_TRUE(seen);
+}
+
 TEST(Campaign, AFastCampaignStatesWhatItsPassedCasesCouldMiss) {
   // Cases 1-4 pass with k >= 2 directions; case 5 fails after one direction. The campaign's
   // statement is about the cases that passed, not the one that failed.

@@ -114,6 +114,48 @@ TEST(Reporters, TheConsoleShowsControlCharactersFromTheCodeUnderTestWithoutObeyi
   }
 }
 
+// The mutant table's columns are as wide as their longest cell: a long network does not push
+// its row's diagnosis out of line.
+TEST(Reporters, TheMutantTableLinesUpWhateverTheNetwork) {
+  RunResult run = checks::sample_run();
+  Case& shrunk = run.mutants.front().campaign.failure->shrunk.c;
+  shrunk.spec.sizes = {1, 1, 1, 1, 1, 1, 1};
+  shrunk.spec.activations.assign(6, Activation::leaky_relu);
+  shrunk.spec.activations.back() = Activation::sigmoid;
+  shrunk.spec.leaky_slope = 0.3;
+  shrunk.spec.lambda = 1.5;
+  std::ostringstream out;
+  const std::string text = render(ConsoleReporter(out, {}), out, run);
+  const std::string table = text.substr(text.find("\nmutants: ") + 1);
+  std::istringstream lines(table);
+  std::string line, header;
+  std::getline(lines, line);  // "mutants: 2"
+  std::getline(lines, header);
+  const std::size_t column = header.find("diagnosis");
+  ASSERT_NE(column, std::string::npos);
+  for (const char* row : {"no_inv_m", "l2_missing"}) {
+    ASSERT_TRUE(std::getline(lines, line));
+    EXPECT_EQ(line.find(row), 2u) << line;
+    EXPECT_EQ(line[column - 1], ' ') << line;
+    EXPECT_NE(line[column], ' ') << "the diagnosis column starts at " << column << ":\n"
+                                 << header << '\n'
+                                 << line;
+  }
+}
+
+// A passing campaign with unverified kink entries says why they are no failure.
+TEST(Reporters, UnverifiedKinkEntriesAreExplained) {
+  RunResult run = checks::sample_run();
+  run.campaigns.front().kink_unverified = 2;
+  std::ostringstream out;
+  const std::string text = render(ConsoleReporter(out, {}), out, run);
+  EXPECT_NE(text.find("4 entries at relu kinks (2 of them outside the one-sided bracket, "
+                      "unverified but not failed: several units crossed 0 at once, and every "
+                      "mix of their sides is a valid subgradient)"),
+            std::string::npos)
+      << text;
+}
+
 TEST(Reporters, QuietConsoleIsTheVerdictAlone) {
   std::ostringstream out;
   ConsoleReporter(out, {true}).report(checks::sample_run());
@@ -136,6 +178,19 @@ TEST(Reporters, JsonReadsBackToTheSameResults) {
   std::ostringstream second;
   JsonReporter(second).report(again);
   EXPECT_EQ(first.str(), second.str());
+}
+
+// Results written before `compared` existed compared every case they counted.
+TEST(Reporters, ResultsWithoutComparedCountsReadAsAllCompared) {
+  std::ostringstream first;
+  JsonReporter(first).report(checks::sample_run());
+  std::string text = first.str();
+  for (std::size_t at; (at = text.find(",\n          \"compared\": ")) != std::string::npos;)
+    text.erase(at, text.find('\n', at + 2) - at);
+  std::istringstream in(text);
+  const RunResult again = read_results(in, "old.json");
+  for (const QuantitySummary& q : again.campaigns.at(0).quantities)
+    EXPECT_EQ(q.compared, q.cases) << q.name;
 }
 
 TEST(Reporters, NonFiniteNumbersAreWrittenAsStrings) {

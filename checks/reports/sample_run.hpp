@@ -84,8 +84,11 @@ inline RunResult sample_run() {
   campaign.cases_run = 3;
   campaign.kink_entries = 4;
   campaign.borderline_settled = 1;
-  campaign.quantities = {
-      {"dW1", 3, 0.5, 1}, {"db1", 3, 0.5, 1}, {"dW2", 2, 1.5e-11, 0}, {"cost", 3, 2.5e-16, 0}};
+  campaign.quantities = {{"dW1", 3, 0.5, 1, 3},
+                         {"db1", 3, 0.5, 1, 3},
+                         {"dW2", 2, 1.5e-11, 0, 2},
+                         {"db2", 1, 0, 1, 0},
+                         {"cost", 3, 2.5e-16, 0, 3}};
   campaign.failure = Failure{3, found, shrunk, 5, 40};
   run.campaigns.push_back(campaign);
 

@@ -24,13 +24,16 @@ void tally(std::map<std::string, QuantitySummary>& summary, const CaseResult& r)
     auto& s = summary[q.quantity.name()];
     s.name = q.quantity.name();
     ++s.cases;
-    if (!(q.rel_diff <= s.max_rel_diff)) s.max_rel_diff = q.rel_diff;  // NaN sticks
     if (!q.passed) ++s.failures;
+    if (!q.shape_ok()) continue;  // its rel_diff compares nothing
+    ++s.compared;
+    if (!(q.rel_diff <= s.max_rel_diff)) s.max_rel_diff = q.rel_diff;  // NaN sticks
   }
   if (r.cost) {
     auto& s = summary["cost"];
     s.name = "cost";
     ++s.cases;
+    ++s.compared;
     const double rel = r.cost->rel_error();
     if (!(rel <= s.max_rel_diff)) s.max_rel_diff = rel;
     if (!r.cost->passed) ++s.failures;

@@ -1,5 +1,7 @@
 #include "gradfuzz/reports/console_reporter.hpp"
 
+#include <algorithm>
+#include <array>
 #include <sstream>
 #include <string>
 
@@ -117,6 +119,29 @@ void failure_block(std::ostream& out, const RunResult& run, const Failure& f, st
   out << "  replay: " << replay_command(run, s.c) << '\n';
 }
 
+// One row per mutant; each column as wide as its longest cell, so a long network still lines up.
+void mutant_table(std::ostream& out, const std::vector<MutantOutcome>& mutants) {
+  std::vector<std::array<std::string, 6>> rows{
+      {"mutant", "caught", "cases", "shrunk to", "diagnosis", "expected"}};
+  for (const MutantOutcome& m : mutants) {
+    const bool caught = m.caught();
+    rows.push_back({one_line(m.name), caught ? "yes" : "NO",
+                    caught ? std::to_string(m.campaign.failure->case_number) : "-",
+                    caught ? describe(m.campaign.failure->shrunk.c) : "-",
+                    caught ? m.diagnosis_id() : "-",
+                    m.diagnosed_as_expected() ? "yes" : "NO (" + m.expected_diagnosis + ")"});
+  }
+  std::array<std::size_t, 6> width{};
+  for (const auto& row : rows)
+    for (std::size_t k = 0; k < row.size(); ++k) width[k] = std::max(width[k], row[k].size());
+  out << "\nmutants: " << mutants.size() << '\n';
+  for (const auto& row : rows) {
+    out << "  ";
+    for (std::size_t k = 0; k + 1 < row.size(); ++k) out << pad(row[k], width[k]) << "  ";
+    out << row.back() << '\n';
+  }
+}
+
 void write(std::ostream& out, const RunResult& run, bool quiet) {
   out << verdict(run) << '\n';
   if (quiet) return;
@@ -144,7 +169,10 @@ void write(std::ostream& out, const RunResult& run, bool quiet) {
     if (c.shard.count > 1) out << ", shard " << c.shard.index + 1 << "/" << c.shard.count;
     out << ", " << c.cases_run << " of " << c.cases_planned << " case(s) run, " << c.kink_entries
         << " entries at relu kinks";
-    if (c.kink_unverified) out << " (" << c.kink_unverified << " outside the one-sided bracket)";
+    if (c.kink_unverified)
+      out << " (" << c.kink_unverified
+          << " of them outside the one-sided bracket, unverified but not failed: several units "
+             "crossed 0 at once, and every mix of their sides is a valid subgradient)";
     if (c.borderline_settled)
       out << ", borderline entries settled by their convergence order: " << c.borderline_settled;
     out << '\n';
@@ -155,23 +183,11 @@ void write(std::ostream& out, const RunResult& run, bool quiet) {
     if (!c.quantities.empty()) {
       out << "  worst relative difference per quantity (in the convention each case matched):";
       for (const QuantitySummary& q : c.quantities)
-        out << ' ' << q.name << '=' << fmt("%.1e", q.max_rel_diff);
+        out << ' ' << q.name << '=' << detail::worst_rel_diff(q, "%.1e");
       out << '\n';
     }
   }
-  if (!run.mutants.empty()) {
-    out << "\nmutants: " << run.mutants.size() << '\n'
-        << "  mutant                        caught  cases  shrunk to                              "
-           "diagnosis                      expected\n";
-    for (const MutantOutcome& m : run.mutants) {
-      const bool caught = m.caught();
-      const std::string shrunk = caught ? describe(m.campaign.failure->shrunk.c) : "-";
-      out << "  " << pad(one_line(m.name), 29) << ' ' << pad(caught ? "yes" : "NO", 7) << ' '
-          << pad(caught ? std::to_string(m.campaign.failure->case_number) : "-", 6) << ' '
-          << pad(shrunk, 38) << ' ' << pad(caught ? m.diagnosis_id() : "-", 30) << ' '
-          << (m.diagnosed_as_expected() ? "yes" : "NO (" + m.expected_diagnosis + ")") << '\n';
-    }
-  }
+  if (!run.mutants.empty()) mutant_table(out, run.mutants);
 }
 
 }  // namespace

@@ -352,7 +352,7 @@ void HtmlReporter::report(const RunResult& run) {
               "difference</th><th>failures</th></tr>";
       for (const QuantitySummary& q : c.quantities)
         out_ << "<tr><td>" << q.name << "</td><td class=\"num\">" << q.cases
-             << "</td><td class=\"num\">" << format("%.2e", q.max_rel_diff)
+             << "</td><td class=\"num\">" << esc(detail::worst_rel_diff(q, "%.2e"))
              << "</td><td class=\"num\">" << q.failures << "</td></tr>";
       out_ << "</table>";
     }

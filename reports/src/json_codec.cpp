@@ -327,7 +327,8 @@ json campaign_json(const CampaignResult& c) {
     quantities.push_back({{"name", q.name},
                           {"cases", q.cases},
                           {"max_rel_diff", number(q.max_rel_diff)},
-                          {"failures", q.failures}});
+                          {"failures", q.failures},
+                          {"compared", q.compared}});
   json failure = nullptr;
   if (c.failure)
     failure = {{"case_number", c.failure->case_number},
@@ -363,10 +364,14 @@ CampaignResult read_campaign(const json& j) {
   c.kink_entries = need(j, "kink_entries").get<arma::uword>();
   c.kink_unverified = need(j, "kink_unverified").get<arma::uword>();
   c.borderline_settled = need(j, "borderline_settled").get<arma::uword>();
-  for (const json& q : need(j, "quantities"))
-    c.quantities.push_back({need(q, "name").get<std::string>(), need(q, "cases").get<std::size_t>(),
+  for (const json& q : need(j, "quantities")) {
+    const auto cases = need(q, "cases").get<std::size_t>();
+    // Results written before `compared` compared every case.
+    c.quantities.push_back({need(q, "name").get<std::string>(), cases,
                             read_number(need(q, "max_rel_diff"), "max_rel_diff"),
-                            need(q, "failures").get<std::size_t>()});
+                            need(q, "failures").get<std::size_t>(),
+                            q.contains("compared") ? q["compared"].get<std::size_t>() : cases});
+  }
   const json& f = need(j, "failure");
   if (!f.is_null())
     c.failure =

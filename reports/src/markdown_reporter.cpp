@@ -125,8 +125,8 @@ void MarkdownReporter::report(const RunResult& run) {
     if (!c.quantities.empty()) {
       out_ << "| quantity | cases | worst rel. difference | failures |\n|---|---:|---:|---:|\n";
       for (const QuantitySummary& q : c.quantities)
-        out_ << "| " << md(q.name) << " | " << q.cases << " | "
-             << detail::format("%.2e", q.max_rel_diff) << " | " << q.failures << " |\n";
+        out_ << "| " << md(q.name) << " | " << q.cases << " | " << detail::worst_rel_diff(q, "%.2e")
+             << " | " << q.failures << " |\n";
       out_ << '\n';
     }
   }

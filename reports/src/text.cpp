@@ -21,6 +21,10 @@ std::string replay_command(const RunResult& run, const Case& c) {
          (run.source_args.empty() ? "" : " " + run.source_args);
 }
 
+std::string worst_rel_diff(const QuantitySummary& q, const char* pattern) {
+  return q.compared ? format(pattern, q.max_rel_diff) : "not compared (wrong shape)";
+}
+
 std::string entry_name(const EntryError& e) {
   return "(" + std::to_string(e.row) + "," + std::to_string(e.col) + ")";
 }

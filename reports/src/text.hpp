@@ -16,6 +16,9 @@ std::string describe(const Case& c);
 std::string replay_command(const RunResult& run, const Case& c);
 /// The verdict line every reporter starts with.
 std::string verdict(const RunResult& run);
+/// A campaign's worst relative difference for one quantity, formatted with `pattern`, or "not
+/// compared (wrong shape)" when no case's claim had the shape to be compared.
+std::string worst_rel_diff(const QuantitySummary& q, const char* pattern);
 /// "(row,col)"
 std::string entry_name(const EntryError& e);
 /// "cost J: claimed 0.6931, reference 0.6931 (off by 1.1e-16, allowed 6.9e-08): pass"

@@ -26,8 +26,11 @@ struct Shard {
 struct QuantitySummary {
   std::string name;  ///< "dW1", "dZ2", ..., "cost"
   std::size_t cases = 0;
+  /// Over the cases whose values were compared: 0 when none was (compared == 0).
   double max_rel_diff = 0;
   std::size_t failures = 0;
+  /// Cases whose values were compared: a claim of the wrong shape fails without a comparison.
+  std::size_t compared = 0;
 };
 
 struct Failure {
