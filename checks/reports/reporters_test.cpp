@@ -264,9 +264,8 @@ TEST(Reporters, MarkdownTextFromTheCodeUnderTestIsNotMarkup) {
   std::ostringstream out;
   MarkdownReporter(out).report(hostile_run());
   const std::string md = out.str();
-  for (const char* markup :
-       {"<img", "<script", "[a](http", "[click](http", "\n# heading", "**b**", "`x`",
-        "\ngradfuzz check: PASSED"})
+  for (const char* markup : {"<img", "<script", "[a](http", "[click](http", "\n# heading", "**b**",
+                             "`x`", "\ngradfuzz check: PASSED"})
     EXPECT_EQ(md.find(markup), std::string::npos) << markup << "\n" << md;
   EXPECT_NE(md.find("&lt;script&gt;alert(1)&lt;/script&gt; \\[click\\](http://evil)"),
             std::string::npos)

@@ -34,10 +34,9 @@ GeneratorOptions supported_by(GeneratorOptions options, const SourceInfo& info);
 /// The recipe of case `index` (0-based) of a campaign with `seed`.
 CaseRecipe draw_case(const GeneratorOptions& options, std::uint64_t seed, std::size_t index);
 
-/// Runs the campaign. Throws std::invalid_argument for options that draw nothing; a
-/// stop request (interruption.hpp) ends it with `interrupted` set, and a
-/// ProtocolError from the source ends the campaign with `misbehaviour` set; either way every result
-/// gathered so far kept.
+/// Runs the campaign. Throws std::invalid_argument for options that draw nothing. A
+/// ProtocolError from the source ends the campaign with `misbehaviour` set, a stop request
+/// (interruption.hpp) with `interrupted` set; either way every result gathered so far is kept.
 CampaignResult fuzz(GradientSource& source, const CampaignOptions& options,
                     const Progress& progress = {});
 
