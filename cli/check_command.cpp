@@ -62,6 +62,12 @@ int check_command(const std::vector<std::string>& args, Streams io) {
     std::unique_ptr<GradientSource> source = make_source(source_args);
     campaign_options.check.numeric_from =
         numeric_from(source_args, *source, campaign_options.check.scheme);
+    if (campaign_options.check.mode == CheckMode::fast &&
+        campaign_options.check.numeric_from == NumericFrom::source)
+      throw UsageError(
+          "--numeric-from adapter applies to --mode full; --mode fast differentiates gradfuzz's "
+          "own J along random directions (use --mode full to take differences of the "
+          "adapter's cost)");
     run.campaigns.push_back(fuzz(*source, campaign_options));
     // The source goes (an adapter is ended) before the reports are written.
   } catch (const UsageError& e) {

@@ -196,6 +196,11 @@ CampaignOptions to_campaign_options(const CampaignArgs& a) {
   const auto mode = find_mode(a.mode);
   if (!mode) throw UsageError("--mode " + a.mode + ": expected full or fast");
   o.check.mode = *mode;
+  if (*mode == CheckMode::fast && *scheme != Scheme::central)
+    throw UsageError("--scheme " + a.scheme +
+                     " applies to --mode full; --mode fast takes directional derivatives "
+                     "with its own five-point stencil (and a failing case found fast is then "
+                     "checked entry by entry with central differences)");
   const double miss = number<double>("miss-probability", a.miss_probability,
                                      "a probability strictly between 0 and 1, e.g. 1e-6");
   if (!(miss > 0 && miss < 1))

@@ -130,6 +130,11 @@ CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions&
           "the complex step cannot be taken of a source's cost (it needs "
           "J at complex points); use central, forward or five-point");
   }
+  if (options.mode == CheckMode::fast &&
+      (options.scheme != Scheme::central || options.numeric_from == NumericFrom::source))
+    throw std::invalid_argument(
+        "fast mode differentiates gradfuzz's own J along random directions with its own "
+        "five-point stencil: another scheme or the source's cost needs the full mode");
   CaseResult result{c,  info.name,    options.scheme, options.numeric_from, {},
                     {}, std::nullopt, std::nullopt,   std::nullopt};
   const Tolerance tolerance = options.tolerance.value_or(Tolerance::for_precision(info.precision));
