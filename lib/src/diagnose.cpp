@@ -803,6 +803,17 @@ Diagnosis diagnose_cause(const CaseResult& r, const SourceInfo& info, const Tole
   if (!probes.empty())
     message += "; " + std::to_string(probes.size()) +
                " probe(s) contradicted the hypotheses that fit the failing case";
+  if (const auto near = detail::nearest_miss(detail::evidence_of(r), info, t);
+      near && !near->unexplained.empty()) {
+    auto names = [](const std::vector<Quantity>& qs) {
+      std::string out;
+      for (Quantity q : qs) out += (out.empty() ? "" : ", ") + q.name();
+      return out;
+    };
+    message += ". Nearest: " + near->hypothesis->label() + " (" +
+               near->hypothesis->parts().front().description + ") reproduces " +
+               names(near->explained) + " but not " + names(near->unexplained);
+  }
   return with_probes({"unknown", message, std::nullopt, layer});
 }
 

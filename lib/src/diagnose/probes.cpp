@@ -135,12 +135,45 @@ ProbeOutcome probe(std::vector<HypothesisPtr> candidates, const Case& shrunk,
     if (!informative && d.kind != "fresh") continue;
     --budget;
     Probe p{d.kind, d.purpose, c.replay, "", {}, {}};
+    // The answer's verdict on every candidate, as the probe's outcome.
+    auto judge = [&](Probe& probe, const Evidence& answer, const Gradients& truth,
+                     const std::vector<Gradients>& predictions) {
+      const bool right = explains(truth, answer, info, t);
+      std::vector<HypothesisPtr> kept;
+      for (std::size_t i = 0; i < candidates.size(); ++i) {
+        const bool fits = explains(predictions[i], answer, info, t);
+        (fits ? probe.consistent : probe.contradicted).push_back(candidates[i]->label());
+        if (fits) kept.push_back(candidates[i]);
+      }
+      probe.outcome =
+          (probe.outcome.empty() ? "" : probe.outcome + "; ") +
+          (right ? "the code's gradients are right on it" : "the code's gradients are wrong on it");
+      if (!probe.consistent.empty())
+        probe.outcome += kept.size() == candidates.size()
+                             ? ", as every hypothesis predicts"
+                             : "; it rules out " + std::to_string(probe.contradicted.size()) +
+                                   " hypothes" + (probe.contradicted.size() == 1 ? "is" : "es");
+      else
+        probe.outcome += "; no hypothesis predicts its answer";
+      candidates = std::move(kept);
+    };
     Claim claim;
     try {
       claim = source.claim(c);
     } catch (const SourceError& e) {
       p.outcome = std::string("the code failed on it: ") + e.what();
       out.probes.push_back(std::move(p));
+      // Failing where widths differ is how a missing transpose shows: ask equal widths.
+      Probe square;
+      if (auto answer = probe_square(c, source, info, t, square)) {
+        std::vector<Gradients> on_square;
+        for (const auto& h : candidates)
+          on_square.push_back(h->gradients_from(answer->c, forward(answer->c)));
+        square.outcome = "the code runs on equal widths";
+        judge(square, *answer, ReferenceBackprop(info.convention).gradients(answer->c), on_square);
+        out.probes.push_back(std::move(square));
+        out.answers.push_back(std::move(*answer));
+      }
       continue;
     } catch (const ProtocolError& e) {
       p.outcome = std::string("the code did not answer it: ") + e.what();
@@ -148,23 +181,7 @@ ProbeOutcome probe(std::vector<HypothesisPtr> candidates, const Case& shrunk,
       break;
     }
     Evidence answer = evidence_of(c, claim);
-    const bool right = explains(reference, answer, info, t);
-    std::vector<HypothesisPtr> kept;
-    for (std::size_t i = 0; i < candidates.size(); ++i) {
-      const bool fits = explains(predicted[i], answer, info, t);
-      (fits ? p.consistent : p.contradicted).push_back(candidates[i]->label());
-      if (fits) kept.push_back(candidates[i]);
-    }
-    p.outcome =
-        right ? "the code's gradients are right on it" : "the code's gradients are wrong on it";
-    if (!p.consistent.empty())
-      p.outcome += kept.size() == candidates.size()
-                       ? ", as every hypothesis predicts"
-                       : "; it rules out " + std::to_string(p.contradicted.size()) + " hypothes" +
-                             (p.contradicted.size() == 1 ? "is" : "es");
-    else
-      p.outcome += "; no hypothesis predicts its answer";
-    candidates = std::move(kept);
+    judge(p, answer, reference, predicted);
     out.probes.push_back(std::move(p));
     out.answers.push_back(std::move(answer));
   }

@@ -286,4 +286,31 @@ std::vector<HypothesisPtr> search(const Evidence& e, const SourceInfo& info, con
   return found;
 }
 
+std::optional<NearestMiss> nearest_miss(const Evidence& e, const SourceInfo& info,
+                                        const Tolerance& t) {
+  Search s{e, info, t};
+  const std::vector<Quantity> right = explained(s.reference, e, info, t);
+  auto is_right = [&](Quantity q) {
+    return std::find(right.begin(), right.end(), q) != right.end();
+  };
+  std::optional<NearestMiss> best;
+  std::size_t best_count = 0;
+  for (const Substitution& part : s.fixed_parts()) {
+    auto h = std::make_shared<const Hypothesis>(std::vector<Substitution>{part}, info.convention);
+    const std::vector<Quantity> got = explained(h->gradients_from(e.c, s.f), e, info, t);
+    std::size_t count = 0;
+    for (Quantity q : got) count += is_right(q) ? 0 : 1;
+    if (count <= best_count) continue;
+    best_count = count;
+    NearestMiss miss{h, {}, {}};
+    for (const auto& [q, value] : e.claimed) {
+      if (is_right(q)) continue;
+      (std::find(got.begin(), got.end(), q) != got.end() ? miss.explained : miss.unexplained)
+          .push_back(q);
+    }
+    best = std::move(miss);
+  }
+  return best;
+}
+
 }  // namespace gradfuzz::detail

@@ -48,4 +48,14 @@ inline constexpr arma::uword max_parameters_for_pairs = 2000;
 /// before fitted, then catalogue order.
 std::vector<HypothesisPtr> search(const Evidence& e, const SourceInfo& info, const Tolerance& t);
 
+/// The single substitution that reproduces the most of the claimed quantities the reference
+/// does not (none if no substitution reproduces any): what an `unknown` diagnosis reports as
+/// the nearest miss, with the quantities it explains.
+struct NearestMiss {
+  HypothesisPtr hypothesis;
+  std::vector<Quantity> explained, unexplained;
+};
+std::optional<NearestMiss> nearest_miss(const Evidence& e, const SourceInfo& info,
+                                        const Tolerance& t);
+
 }  // namespace gradfuzz::detail
