@@ -193,6 +193,25 @@ TEST(Reporters, ResultsWithoutComparedCountsReadAsAllCompared) {
     EXPECT_EQ(q.compared, q.cases) << q.name;
 }
 
+// A source of the summed loss passes in the sum convention: the JSON says so for every passing
+// quantity, as the console does (it said mean, whatever the source's convention).
+TEST(Reporters, JsonStatesTheConventionPassingQuantitiesMatched) {
+  RunResult run = checks::sample_run();
+  QuantitySummary summed{"dW9", 4, 1e-9, 0, 4};
+  summed.matched = Convention::sum;
+  run.campaigns[0].quantities.push_back(summed);
+  std::ostringstream out;
+  JsonReporter(out).report(run);
+  const std::string text = out.str();
+  const auto at = text.find("\"name\": \"dW9\"");
+  ASSERT_NE(at, std::string::npos);
+  const std::string entry = text.substr(at, text.find('}', at) - at);
+  EXPECT_NE(entry.find("\"convention_matched\": \"sum\""), std::string::npos) << entry;
+  std::istringstream in(text);
+  const RunResult again = read_results(in, "sum.json");
+  EXPECT_EQ(again.campaigns[0].quantities.back().matched, Convention::sum);
+}
+
 TEST(Reporters, NonFiniteNumbersAreWrittenAsStrings) {
   RunResult run = checks::sample_run();
   run.campaigns[0].failure->shrunk.checks[0].claimed(0, 0) = std::nan("");

@@ -25,6 +25,7 @@ void tally(std::map<std::string, QuantitySummary>& summary, const CaseResult& r)
     s.name = q.quantity.name();
     ++s.cases;
     if (!q.passed) ++s.failures;
+    if (q.passed && q.matched) s.matched = q.matched;
     if (!q.shape_ok()) continue;  // its rel_diff compares nothing
     ++s.compared;
     if (!(q.rel_diff <= s.max_rel_diff)) s.max_rel_diff = q.rel_diff;  // NaN sticks

@@ -324,11 +324,13 @@ CaseResult read_case_result(const json& j) {
 json campaign_json(const CampaignResult& c) {
   json quantities = json::array();
   for (const auto& q : c.quantities)
-    quantities.push_back({{"name", q.name},
-                          {"cases", q.cases},
-                          {"max_rel_diff", number(q.max_rel_diff)},
-                          {"failures", q.failures},
-                          {"compared", q.compared}});
+    quantities.push_back(
+        {{"name", q.name},
+         {"cases", q.cases},
+         {"max_rel_diff", number(q.max_rel_diff)},
+         {"failures", q.failures},
+         {"convention_matched", q.matched ? std::string(to_string(*q.matched)) : "none"},
+         {"compared", q.compared}});
   json failure = nullptr;
   if (c.failure)
     failure = {{"case_number", c.failure->case_number},
@@ -371,6 +373,9 @@ CampaignResult read_campaign(const json& j) {
                             read_number(need(q, "max_rel_diff"), "max_rel_diff"),
                             need(q, "failures").get<std::size_t>(),
                             q.contains("compared") ? q["compared"].get<std::size_t>() : cases});
+    // Written since the summary kept it; before, the JSON top level assumed mean.
+    if (q.contains("convention_matched"))
+      c.quantities.back().matched = find_convention(q["convention_matched"].get<std::string>());
   }
   const json& f = need(j, "failure");
   if (!f.is_null())
@@ -422,6 +427,15 @@ json summary_checks(const RunResult& run) {
         matched[key(q.quantity.name())] = q.matched ? std::string(to_string(*q.matched)) : "none";
     if (r.cost && !r.cost->passed) matched[key("cost")] = "none";
   };
+  // A passing quantity's is the one its passing cases matched (sum for code of the summed
+  // loss); a failing check's, noted after, takes precedence.
+  for (const auto& c : run.campaigns)
+    for (const auto& q : c.quantities)
+      if (q.matched) matched[key(q.name)] = std::string(to_string(*q.matched));
+  for (const auto& r : run.cases)
+    for (const auto& q : r.checks)
+      if (q.passed && q.matched)
+        matched[key(q.quantity.name())] = std::string(to_string(*q.matched));
   for (const auto& r : run.cases) note(r);
   for (const auto& c : run.campaigns)
     if (c.failure) note(c.failure->shrunk);

@@ -31,6 +31,9 @@ struct QuantitySummary {
   std::size_t failures = 0;
   /// Cases whose values were compared: a claim of the wrong shape fails without a comparison.
   std::size_t compared = 0;
+  /// The convention the passing cases matched (the last one's): a source of the summed loss
+  /// matches sum; unset when none passed. A failing case's own is in its check.
+  std::optional<Convention> matched = {};
 };
 
 struct Failure {
