@@ -606,12 +606,15 @@ Diagnosis hypothesis_words_diagnosis(const std::vector<detail::HypothesisPtr>& f
   std::string message = hypothesis_words(best, c, info.convention);
   if (auto detail = structural(r, info)) message += ". " + capitalized(detail->message);
   message += ". Evidence: " + d.evidence;
+  // Another reading with another id that nothing asked could tell apart: said, in words.
   std::vector<std::string> others;
-  for (std::size_t k = 1; k < found.size() && others.size() < 3; ++k)
-    if (found[k]->parts().front().diagnosis != d.id) others.push_back(found[k]->label());
+  for (std::size_t k = 1; k < found.size() && others.size() < 2; ++k)
+    if (found[k]->parts().front().diagnosis != d.id)
+      others.push_back(slip_words(found[k]->parts().front(), c, info.convention) + " [" +
+                       found[k]->parts().front().diagnosis + "]");
   if (!others.empty()) {
-    message += "; also consistent with every answer: ";
-    for (std::size_t k = 0; k < others.size(); ++k) message += (k ? ", " : "") + others[k];
+    message += "; as consistent with every answer: ";
+    for (std::size_t k = 0; k < others.size(); ++k) message += (k ? "; or " : "") + others[k];
   }
   d.message = capitalized(message);
   return d;

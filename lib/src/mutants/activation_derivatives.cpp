@@ -6,13 +6,6 @@
 namespace gradfuzz::detail {
 namespace {
 
-const arma::mat& Z_of(const ReferenceBackprop::Pass& p, int l) {
-  return p.f.Z[static_cast<std::size_t>(l)];
-}
-const arma::mat& A_of(const ReferenceBackprop::Pass& p, int l) {
-  return p.f.A[static_cast<std::size_t>(l)];
-}
-
 // A slip in the derivative of g itself. It shows wherever backprop multiplies by g[l]'(Z[l]):
 // in every hidden layer, and in mse's output delta (A[L] - Y) * g[L]'(Z[L]), because code
 // writes the derivative once and calls it for every layer (the course's tanh_backward(dA,

@@ -9,7 +9,7 @@ class DwUsesOwnA final : public Mutant {
   using Mutant::Mutant;
   unsigned replaced_steps() const override { return step_weight_gradient; }
   arma::mat weight_gradient(const Pass& p, int l, const arma::mat& dZ) const override {
-    return p.s * dZ * p.f.A[static_cast<std::size_t>(l)].t();
+    return p.s * dZ * A_of(p, l).t();
   }
 };
 
@@ -25,10 +25,6 @@ class PropagateUsesPreviousW final : public Mutant {
     return W.t() * dZ;
   }
 };
-
-const arma::mat& Z_of(const ReferenceBackprop::Pass& p, int l) {
-  return p.f.Z[static_cast<std::size_t>(l)];
-}
 
 // dW[l] = 1/m dZ[l] Z[l]T: a layer that caches its own output for backward instead of its
 // input (self.X = Z, ctx.save_for_backward(Z)).
@@ -76,7 +72,7 @@ class CacheOfLayerAbove final : public Mutant {
     return dA % activation_derivative(p.c.spec.g(l), next, p.c.spec.leaky_slope);
   }
   arma::mat weight_gradient(const Pass& p, int l, const arma::mat& dZ) const override {
-    const arma::mat& A = p.f.A[static_cast<std::size_t>(l)];
+    const arma::mat& A = A_of(p, l);
     if (l == p.c.depth() || A.n_rows != p.c.W_of(l).n_cols)
       return ReferenceBackprop::weight_gradient(p, l, dZ);
     return p.s * dZ * A.t();

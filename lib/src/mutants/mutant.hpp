@@ -15,6 +15,14 @@ struct MutantEntry {
   std::function<std::unique_ptr<Mutant>(Convention)> make;
 };
 
+/// Z[l] and A[l] of the pass (A[0] = X), for the mutants' steps.
+inline const arma::mat& Z_of(const ReferenceBackprop::Pass& p, int l) {
+  return p.f.Z[static_cast<std::size_t>(l)];
+}
+inline const arma::mat& A_of(const ReferenceBackprop::Pass& p, int l) {
+  return p.f.A[static_cast<std::size_t>(l)];
+}
+
 /// Base of every mutant: the reference with its name replaced.
 class Mutant : public ReferenceBackprop {
  public:
