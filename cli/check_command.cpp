@@ -80,6 +80,14 @@ int check_command(const std::vector<std::string>& args, Streams io) {
     return kBadInput;
   }
   if (!write_reports(run, output, io)) return kBadInput;
+  for (const CampaignResult& c : run.campaigns)
+    if (c.mostly_refused() && !run.found_wrong()) {
+      io.err << "gradfuzz check: " << c.source << " refused " << c.cases_skipped << " of the "
+             << c.cases_skipped + c.cases_run
+             << " cases drawn (more than half). Its hello can say what the code handles, so "
+                "that gradfuzz draws only that (docs/PROTOCOL.md, version 1.1):\n";
+      for (const std::string& hint : c.refusal_hints) io.err << "  " << hint << '\n';
+    }
   return exit_status(run);
 }
 
