@@ -330,5 +330,17 @@ TEST(CheckAdapterCli, AFailureIsShrunkToTheSmallestCaseTheCodeAnswers) {
       << shown(r);
 }
 
+// scikit-learn's MLPClassifier backprop, as published, passes with one command and no option:
+// its hello says what an MLP is, and the 2-unit softmaxes it never builds are skipped.
+TEST(CheckAdapterCli, ScikitLearnsMlpBackpropPasses) {
+  if (std::system("/usr/bin/python3 -c 'import sklearn' >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "scikit-learn is not installed (Debian: python3-sklearn)";
+  const CliRun r = gradfuzz("check --seed 4 --cases 300 --timeout 60 --adapter " +
+                            quoted(example_adapter("sklearn_mlp.py")));
+  EXPECT_EQ(r.status, 0) << shown(r);
+  EXPECT_NE(r.out.find("one activation for every hidden layer"), std::string::npos) << shown(r);
+  EXPECT_NE(r.out.find("never a 2-unit softmax"), std::string::npos) << shown(r);
+}
+
 }  // namespace
 }  // namespace gradfuzz
