@@ -7,10 +7,11 @@ cd "$(dirname "$0")"
 
 # Build: the compiler and libraries. Tests: python3 with NumPy (adapters), jsonschema and
 # xmllint (report formats), chromium (the HTML report, headless), PyTorch (the autograd example
-# and bench/compare_tools.py). Bench: Google Benchmark (cmake -DGRADFUZZ_BUILD_BENCH=ON).
+# and bench/compare_tools.py), scikit-learn (the MLPClassifier example). Bench: Google Benchmark
+# (cmake -DGRADFUZZ_BUILD_BENCH=ON).
 packages=(g++ cmake make libarmadillo-dev libopenblas-dev librapidcheck-dev libgtest-dev
           libboost-program-options-dev nlohmann-json3-dev python3 python3-numpy
-          python3-jsonschema libxml2-utils chromium python3-torch libbenchmark-dev)
+          python3-jsonschema libxml2-utils chromium python3-torch python3-sklearn libbenchmark-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

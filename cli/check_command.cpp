@@ -88,7 +88,16 @@ int check_command(const std::vector<std::string>& args, Streams io) {
     io.err << "gradfuzz check: " << e.what() << '\n';
     return kBadInput;
   }
-  return report_and_exit(run, output, io);
+  const int status = report_and_exit(run, output, io);
+  for (const CampaignResult& c : run.campaigns)
+    if (c.mostly_refused() && !run.found_wrong()) {
+      io.err << "gradfuzz check: " << c.source << " refused " << c.cases_skipped << " of the "
+             << c.cases_skipped + c.cases_run
+             << " cases drawn (more than half). Its hello can say what the code handles, so "
+                "that gradfuzz draws only that (docs/PROTOCOL.md, version 1.1):\n";
+      for (const std::string& hint : c.refusal_hints) io.err << "  " << hint << '\n';
+    }
+  return status;
 }
 
 }  // namespace gradfuzz::cli

@@ -83,11 +83,10 @@ std::string networks(const CampaignOptions& o) {
     depth += " networks";
   } else if (g.activations) {
     depth = std::to_string(g.activations->size()) + "-layer networks";
-  } else if (g.min_layers == g.max_layers) {
-    depth = std::to_string(g.min_layers) + "-layer networks";
+  } else if (const Range r = depth_range(g); r.min == r.max) {
+    depth = std::to_string(r.min) + "-layer networks";
   } else {
-    depth =
-        std::to_string(g.min_layers) + "- to " + std::to_string(g.max_layers) + "-layer networks";
+    depth = std::to_string(r.min) + "- to " + std::to_string(r.max) + "-layer networks";
   }
   std::string losses;
   for (Loss loss : g.losses) losses += (losses.empty() ? "" : "/") + std::string(to_string(loss));

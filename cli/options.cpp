@@ -149,7 +149,17 @@ void add_campaign_options(po::options_description& d, CampaignArgs& a) {
       "MiB that checking one case may take: options whose largest case needs more (an "
       "estimate from its sizes) are refused before anything is drawn")(
       "shard", po::value(&a.shard)->default_value(a.shard),
-      "K/N: check only cases K, K+N, K+2N, ... (to split one campaign over N CI jobs)");
+      "K/N: check only cases K, K+N, K+2N, ... (to split one campaign over N CI jobs)")(
+      "depth", po::value(&a.depth),
+      "N or MIN,MAX: the number of layers drawn, in place of 1 to --max-layers (an adapter "
+      "that declares its depth in hello gets it without this option; given both, the common "
+      "part)")("output-units", po::value(&a.output_units),
+               "N or MIN,MAX: the output layer's width nL, in place of 1 to --max-width (ce "
+               "needs 2 at least; an adapter may declare output_units in hello)")(
+      "same-hidden-activation", po::bool_switch(&a.same_hidden),
+      "every hidden layer of a network gets the same activation (as scikit-learn's MLP)")(
+      "labels", po::value(&a.labels)->default_value(a.labels),
+      "hard: bce labels 0/1 and ce labels one-hot only; any: soft labels too");
 }
 
 CampaignOptions to_campaign_options(const CampaignArgs& a) {
@@ -215,6 +225,23 @@ CampaignOptions to_campaign_options(const CampaignArgs& a) {
   if (k < 1 || n < 1 || k > n)
     throw UsageError("--shard " + a.shard + ": expected K/N with 1 <= K <= N");
   o.shard = {k - 1, n};
+  auto range = [](const std::string& option, const std::string& text) {
+    const std::vector<std::string> parts = split_list(option, text);
+    const char* what = "N or MIN,MAX with 1 <= MIN <= MAX";
+    if (parts.empty() || parts.size() > 2)
+      throw UsageError("--" + option + " " + text + ": expected " + what);
+    const auto lo = number<arma::uword>(option, parts.front(), what);
+    const auto hi = number<arma::uword>(option, parts.back(), what);
+    if (lo < 1 || hi < lo) throw UsageError("--" + option + " " + text + ": expected " + what);
+    return Range{lo, hi};
+  };
+  if (!a.depth.empty()) g.depth = range("depth", a.depth);
+  if (!a.output_units.empty()) g.output_units = range("output-units", a.output_units);
+  g.same_hidden_activation = a.same_hidden;
+  if (a.labels == "hard")
+    g.labels = {Labels::hard};
+  else if (a.labels != "any")
+    throw UsageError("--labels " + a.labels + ": expected hard or any");
   try {
     validate(o.generate);
     if (g.layers) {
@@ -325,6 +352,9 @@ int report_and_exit(const RunResult& finished, const OutputArgs& args, Streams i
 
 int exit_status(const RunResult& run) {
   if (run.misbehaved()) return kMisbehaved;
+  if (run.found_wrong()) return kDiscrepancy;
+  // Refused: the code under test was not described well enough to be checked (bad input).
+  if (run.refused()) return kBadInput;
   return run.passed() ? kPassed : kDiscrepancy;
 }
 

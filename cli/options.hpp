@@ -44,6 +44,10 @@ struct CampaignArgs {
   std::string mode = "full";
   std::string miss_probability = "1e-6";
   std::string shard = "1/1";
+  std::string depth;           ///< --depth N or MIN,MAX
+  std::string output_units;    ///< --output-units N or MIN,MAX
+  bool same_hidden = false;    ///< --same-hidden-activation
+  std::string labels = "any";  ///< --labels hard|any
 };
 
 /// Adds --cases, --seed, --max-layers, ... to `description`, writing into `args`.

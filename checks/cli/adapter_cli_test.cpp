@@ -187,5 +187,139 @@ TEST(ReplayAdapterCli, ReplaysOneCaseAgainstAnAdapter) {
       2);
 }
 
+// Protocol 1.1. Correct code that handles only some networks passes with no option pinned
+// once its hello says what it handles; with version 1's hello it fails on the networks it
+// cannot take, as it did before (the old generator).
+TEST(CheckAdapterCli, CodeThatDeclaresWhatItHandlesPassesWithNoOptionPinned) {
+  for (const char* needs : {"hidden_output", "same_hidden", "depth", "depth_range", "output_units",
+                            "max_width", "max_batch", "hard_labels"}) {
+    const std::string adapter = test_adapter(std::string("declared.py --needs ") + needs);
+    const CliRun r = gradfuzz("check --seed 3 --adapter " + quoted(adapter));
+    EXPECT_EQ(r.status, 0) << needs << '\n' << shown(r);
+    EXPECT_NE(r.out.find("declared by the code (drawn only inside it): "), std::string::npos)
+        << shown(r);
+    const CliRun old = gradfuzz("check --seed 3 --adapter " + quoted(adapter + " --old-hello"));
+    EXPECT_EQ(old.status, 1) << needs << " with version 1's hello\n" << shown(old);
+    EXPECT_NE(old.out.find("[adapter_error]"), std::string::npos) << shown(old);
+    EXPECT_NE(old.out.find("this code handles "), std::string::npos) << shown(old);
+  }
+}
+
+TEST(CheckAdapterCli, TheReportsSayWhatTheCodeDeclared) {
+  TempFile json;
+  const CliRun r = gradfuzz("check --seed 1 --cases 10 --json " + json.path() + " --adapter " +
+                            quoted(test_adapter("declared.py --needs depth")));
+  EXPECT_EQ(r.status, 0) << shown(r);
+  EXPECT_NE(r.out.find("declared by the code (drawn only inside it): depth 3\n"), std::string::npos)
+      << shown(r);
+  const nlohmann::json report = nlohmann::json::parse(slurp(json.path()));
+  EXPECT_EQ(report["campaigns"][0]["declared"], nlohmann::json::parse(R"({"depth": 3})"));
+}
+
+TEST(CheckAdapterCli, TheNewOptionsNarrowWhatIsDrawn) {
+  const std::string adapter = quoted(test_adapter("declared.py --needs depth_range"));
+  EXPECT_EQ(gradfuzz("check --seed 2 --cases 20 --depth 4 --adapter " + adapter).status, 0);
+  const CliRun clash = gradfuzz("check --seed 2 --cases 20 --depth 5,6 --adapter " + adapter);
+  EXPECT_EQ(clash.status, 2) << shown(clash);
+  EXPECT_NE(clash.err.find("declares depth 2 to 4, but --depth asks for 5 to 6"), std::string::npos)
+      << shown(clash);
+  // Each pinned on the old hello: the code passes, as a user who narrows it by hand.
+  EXPECT_EQ(gradfuzz("check --seed 2 --cases 20 --depth 3 --adapter " +
+                     quoted(test_adapter("declared.py --needs depth --old-hello")))
+                .status,
+            0);
+  EXPECT_EQ(gradfuzz("check --seed 2 --cases 20 --output-units 1 --adapter " +
+                     quoted(test_adapter("declared.py --needs output_units --old-hello")))
+                .status,
+            0);
+  EXPECT_EQ(gradfuzz("check --seed 2 --cases 20 --same-hidden-activation --adapter " +
+                     quoted(test_adapter("declared.py --needs same_hidden --old-hello")))
+                .status,
+            0);
+  EXPECT_EQ(gradfuzz("check --seed 2 --cases 20 --labels hard --adapter " +
+                     quoted(test_adapter("declared.py --needs hard_labels --old-hello")))
+                .status,
+            0);
+  for (const char* bad : {"--depth 0", "--depth 3,2", "--depth x", "--output-units 1,2,3",
+                          "--labels soft", "--output-units 1 --loss ce"}) {
+    const CliRun r = gradfuzz(std::string("check --builtin reference --cases 2 ") + bad);
+    EXPECT_EQ(r.status, 2) << bad << '\n' << shown(r);
+  }
+}
+
+TEST(CheckAdapterCli, CasesTheCodeRefusesAreSkippedAndReported) {
+  TempFile json, junit, markdown;
+  const CliRun r = gradfuzz("check --seed 3 --json " + json.path() + " --junit " + junit.path() +
+                            " --markdown " + markdown.path() + " --adapter " +
+                            quoted(test_adapter("refusing.py --refuse linear_output")));
+  EXPECT_EQ(r.status, 0) << shown(r);
+  EXPECT_NE(r.out.find("PASSED, 100 case(s) checked, "), std::string::npos) << shown(r);
+  EXPECT_NE(r.out.find("skipped, refused by the code (not findings): \"this code has no linear "
+                       "output\""),
+            std::string::npos)
+      << shown(r);
+  const nlohmann::json report = nlohmann::json::parse(slurp(json.path()));
+  const auto& campaign = report["campaigns"][0];
+  EXPECT_GT(campaign["cases_skipped"].get<int>(), 0);
+  EXPECT_EQ(campaign["cases_run"], 100);
+  EXPECT_EQ(campaign["skipped"][0]["reason"], "this code has no linear output");
+  EXPECT_NE(slurp(junit.path()).find("<skipped message="), std::string::npos);
+  EXPECT_NE(slurp(markdown.path()).find("this code has no linear output"), std::string::npos);
+  // The first case refused replays as a refusal: bad input, status 2.
+  const std::string replay = campaign["skipped"][0]["case"]["replay"];
+  const CliRun again = gradfuzz("replay " + quoted(replay) + " --adapter " +
+                                quoted(test_adapter("refusing.py --refuse linear_output")));
+  EXPECT_EQ(again.status, 2) << shown(again);
+  EXPECT_NE(again.out.find("SKIPPED: the code does not handle this case: this code has no "
+                           "linear output"),
+            std::string::npos)
+      << shown(again);
+}
+
+TEST(CheckAdapterCli, CodeThatRefusesMostCasesStopsWithStatus2AndTheFieldsThatWouldDescribeIt) {
+  TempFile json;
+  const CliRun r = gradfuzz("check --seed 3 --json " + json.path() + " --adapter " +
+                            quoted(test_adapter("refusing.py --refuse not_depth_3")));
+  EXPECT_EQ(r.status, 2) << shown(r);
+  EXPECT_NE(r.out.find("STOPPED: refusing_not_depth_3 refused 101 of "), std::string::npos)
+      << shown(r);
+  EXPECT_NE(r.err.find("Its hello can say what the code handles"), std::string::npos) << shown(r);
+  EXPECT_NE(r.err.find("depth: it answered for depth 3 and refused 1, 2"), std::string::npos)
+      << shown(r);
+  const nlohmann::json report = nlohmann::json::parse(slurp(json.path()));
+  EXPECT_EQ(report["refused"], true);
+  EXPECT_EQ(report["campaigns"][0]["mostly_refused"], true);
+  const CliRun all = gradfuzz("check --seed 3 --adapter " +
+                              quoted(test_adapter("refusing.py --refuse everything")));
+  EXPECT_EQ(all.status, 2) << shown(all);
+  EXPECT_NE(all.err.find("it answered no case at all; the fields that can describe the code: "
+                         "hidden_activations, output_activations, same_hidden_activation, depth, "
+                         "output_units, max_width, max_batch, labels"),
+            std::string::npos)
+      << shown(all);
+}
+
+TEST(CheckAdapterCli, AFailureIsShrunkToTheSmallestCaseTheCodeAnswers) {
+  const CliRun r = gradfuzz("check --seed 3 --adapter " +
+                            quoted(test_adapter("refusing.py --refuse one_layer_no_inv_m")));
+  EXPECT_EQ(r.status, 1) << shown(r);
+  EXPECT_NE(r.out.find("[missing_inv_m]"), std::string::npos) << shown(r);
+  EXPECT_NE(r.out.find("replay: gradfuzz replay 'v1;sizes=1,1,1;"), std::string::npos)
+      << "shrunk to two layers, never onto a refused one-layer case\n"
+      << shown(r);
+}
+
+// scikit-learn's MLPClassifier backprop, as published, passes with one command and no option:
+// its hello says what an MLP is, and the 2-unit softmaxes it never builds are skipped.
+TEST(CheckAdapterCli, ScikitLearnsMlpBackpropPasses) {
+  if (std::system("/usr/bin/python3 -c 'import sklearn' >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "scikit-learn is not installed (Debian: python3-sklearn)";
+  const CliRun r = gradfuzz("check --seed 4 --cases 300 --timeout 60 --adapter " +
+                            quoted(example_adapter("sklearn_mlp.py")));
+  EXPECT_EQ(r.status, 0) << shown(r);
+  EXPECT_NE(r.out.find("one activation for every hidden layer"), std::string::npos) << shown(r);
+  EXPECT_NE(r.out.find("never a 2-unit softmax"), std::string::npos) << shown(r);
+}
+
 }  // namespace
 }  // namespace gradfuzz

@@ -178,5 +178,136 @@ TEST(Campaign, DrawsOnlyWhatTheSourceSupports) {
   EXPECT_THROW(fuzz(source, o), std::invalid_argument);
 }
 
+// A source that declares protocol 1.1's bounds is drawn only networks inside them, with no
+// option given, and the campaign records what it declared.
+class Declares : public ReferenceBackprop {
+ public:
+  explicit Declares(NetworkBounds bounds) : bounds_(std::move(bounds)) {}
+  SourceInfo info() const override {
+    SourceInfo i = ReferenceBackprop::info();
+    i.networks = bounds_;
+    i.concurrent = false;
+    return i;
+  }
+  Gradients gradients(const Case& c) override {
+    if (const auto why = outside(bounds_, all_activations(), c)) {
+      ADD_FAILURE() << "drawn outside the declared bounds: " << *why << " (" << c.replay << ")";
+    }
+    return ReferenceBackprop::gradients(c);
+  }
+
+ private:
+  NetworkBounds bounds_;
+};
+
+TEST(Campaign, DrawsOnlyInsideWhatTheSourceDeclares) {
+  NetworkBounds sklearn_like;
+  sklearn_like.hidden_activations = {Activation::relu, Activation::tanh};
+  sklearn_like.output_activations = {Activation::sigmoid};
+  sklearn_like.same_hidden_activation = true;
+  NetworkBounds course;  // the course's gradient checking: three layers, a binary head
+  course.depth = Range{3, 3};
+  course.output_units = Range{1, 1};
+  course.hard_labels = true;
+  NetworkBounds deep;  // deeper than --max-layers' default: the declaration wins
+  deep.depth = Range{5, 6};
+  deep.max_width = 3;
+  deep.max_batch = 2;
+  NetworkBounds wide_output;  // wider than --max-width's default
+  wide_output.output_units = Range{10, 10};
+  for (const NetworkBounds& b : {sklearn_like, course, deep, wide_output}) {
+    Declares source(b);
+    const CampaignResult r = fuzz(source, quick(40, 4));
+    EXPECT_TRUE(r.passed());
+    EXPECT_EQ(r.cases_run, 40u);
+    EXPECT_EQ(r.declared, b);
+  }
+}
+
+TEST(Campaign, OptionsNarrowWhatTheSourceDeclaresOrSayWhyNothingIsLeft) {
+  NetworkBounds b;
+  b.depth = Range{2, 4};
+  Declares source(b);
+  CampaignOptions o = quick(30, 5);
+  o.generate.depth = Range{4, 9};
+  EXPECT_EQ(supported_by(o.generate, source.info()).depth, (Range{4, 4}));
+  EXPECT_TRUE(fuzz(source, o).passed());
+  o.generate.depth = Range{5, 9};
+  try {
+    fuzz(source, o);
+    FAIL() << "no invalid_argument";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("declares depth 2 to 4, but --depth asks for 5 to 9"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+// A source that does not handle some cases (Unsupported): each is skipped with its reason and
+// another drawn; a failure is never shrunk onto one.
+class Refuses : public ReferenceBackprop {
+ public:
+  enum class Refuse { linear_output, shallow, all_but_depth_3 };
+  Refuses(Refuse refuse, bool buggy) : refuse_(refuse), buggy_(buggy) {}
+  SourceInfo info() const override {
+    SourceInfo i = ReferenceBackprop::info();
+    i.concurrent = false;
+    return i;
+  }
+  Gradients gradients(const Case& c) override {
+    const int L = c.depth();
+    if (refuse_ == Refuse::linear_output && c.spec.g(L) == Activation::linear)
+      throw Unsupported("no linear output");
+    if (refuse_ == Refuse::shallow && L == 1) throw Unsupported("needs a hidden layer");
+    if (refuse_ == Refuse::all_but_depth_3 && L != 3)
+      throw Unsupported("three layers, not " + std::to_string(L));
+    Gradients g = ReferenceBackprop::gradients(c);
+    if (buggy_) g.at(Quantity::dW(1)) *= static_cast<double>(c.m());  // no 1/m
+    return g;
+  }
+
+ private:
+  Refuse refuse_;
+  bool buggy_;
+};
+
+TEST(Campaign, RefusedCasesAreSkippedWithTheirReasonAndOthersDrawn) {
+  Refuses source(Refuses::Refuse::linear_output, false);
+  const CampaignResult r = fuzz(source, quick(60, 3));
+  EXPECT_TRUE(r.passed());
+  EXPECT_EQ(r.cases_run, 60u) << "another case is drawn for each refused one";
+  EXPECT_GT(r.cases_skipped, 0u);
+  ASSERT_EQ(r.skips.size(), 1u);
+  EXPECT_EQ(r.skips[0].reason, "no linear output");
+  EXPECT_EQ(r.skips[0].cases, r.cases_skipped);
+  EXPECT_EQ(r.skips[0].example.spec.g(r.skips[0].example.depth()), Activation::linear);
+  EXPECT_FALSE(r.mostly_refused());
+  EXPECT_TRUE(r.refusal_hints.empty());
+}
+
+TEST(Campaign, AFailureIsNeverShrunkOntoARefusedCase) {
+  Refuses source(Refuses::Refuse::shallow, true);
+  const CampaignResult r = fuzz(source, quick(100, 3));
+  ASSERT_TRUE(r.failure);
+  const Case& small = r.failure->shrunk.c;
+  EXPECT_EQ(small.depth(), 2) << small.replay << ": the smallest network the code answers";
+  ASSERT_TRUE(r.failure->shrunk.diagnosis);
+  EXPECT_EQ(r.failure->shrunk.diagnosis->id, "missing_inv_m");
+  EXPECT_FALSE(r.failure->shrunk.skipped());
+}
+
+TEST(Campaign, WhenMostCasesAreRefusedTheCampaignStopsAndSaysWhatWouldDescribeTheCode) {
+  Refuses source(Refuses::Refuse::all_but_depth_3, false);
+  const CampaignResult r = fuzz(source, quick(50, 3));
+  EXPECT_TRUE(r.mostly_refused());
+  EXPECT_FALSE(r.passed());
+  EXPECT_FALSE(r.failure);
+  EXPECT_EQ(r.cases_skipped, 51u) << "it stops once more than the planned cases were refused";
+  EXPECT_LT(r.cases_run, 50u);
+  ASSERT_FALSE(r.refusal_hints.empty());
+  EXPECT_EQ(r.refusal_hints.front().rfind("depth: it answered for depth 3 and refused 1, 2", 0), 0u)
+      << r.refusal_hints.front();
+}
+
 }  // namespace
 }  // namespace gradfuzz

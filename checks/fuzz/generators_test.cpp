@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <set>
 
+#include "gradfuzz/fuzz/campaign.hpp"
+
 namespace gradfuzz {
 namespace {
 
@@ -63,6 +65,38 @@ RC_GTEST_PROP(Generators, EveryRecipeIsValidAndWithinTheOptions, ()) {
   for (int l = 1; l < c.depth(); ++l) RC_ASSERT(contains(o.hidden, c.spec.g(l)));
   RC_ASSERT(contains(o.output, c.spec.g(c.depth())));
   RC_ASSERT(std::find(o.losses.begin(), o.losses.end(), r.spec.loss) != o.losses.end());
+}
+
+// Protocol 1.1's bounds as options: a depth and output range, one hidden activation for all
+// hidden layers, hard labels only. Every recipe keeps within them.
+RC_GTEST_PROP(Generators, EveryRecipeKeepsWithinTheDeclaredBounds, ()) {
+  GeneratorOptions o = *user_options();
+  const auto depth_lo = *rc::gen::inRange<arma::uword>(1, 5);
+  o.depth = Range{depth_lo, depth_lo + *rc::gen::inRange<arma::uword>(0, 3)};
+  const auto units_lo = *rc::gen::inRange<arma::uword>(1, 4);
+  o.output_units = Range{units_lo, units_lo + *rc::gen::inRange<arma::uword>(0, 8)};
+  o.same_hidden_activation = *rc::gen::arbitrary<bool>();
+  if (*rc::gen::arbitrary<bool>()) o.labels = {Labels::hard};
+  RC_PRE(valid(o));
+  const CaseRecipe r = *case_recipes(o);
+  const Case c = make_case(r);
+  RC_ASSERT(o.depth->contains(static_cast<arma::uword>(c.depth())));
+  RC_ASSERT(o.output_units->contains(c.spec.n(c.depth())));
+  for (int l = 0; l < c.depth(); ++l) RC_ASSERT(c.spec.n(l) <= o.max_width);
+  if (o.same_hidden_activation)
+    for (int l = 2; l < c.depth(); ++l) RC_ASSERT(c.spec.g(l) == c.spec.g(1));
+  if (o.labels.size() == 1) RC_ASSERT(r.labels == Labels::hard);
+  for (int l = 1; l < c.depth(); ++l) RC_ASSERT(contains(o.hidden, c.spec.g(l)));
+  RC_ASSERT(contains(o.output, c.spec.g(c.depth())));
+}
+
+// Without the new options the generator draws exactly what it drew before them, so seeds in
+// reports and in the README recreate the same cases: the README's `check --builtin no_inv_m
+// --seed 2` fails at its first case, 1-4-1-5 relu,tanh,sigmoid bce with m = 5, as it did.
+TEST(Generators, WithoutTheNewOptionsTheDrawsAreUnchanged) {
+  const CaseRecipe r = draw_case(GeneratorOptions{}, 2, 0);
+  EXPECT_EQ(r.spec.describe(), "1-4-1-5 relu,tanh,sigmoid bce");
+  EXPECT_EQ(r.batch, 5u);
 }
 
 RC_GTEST_PROP(Generators, PinnedArchitectureDrawsOnlyValues, ()) {

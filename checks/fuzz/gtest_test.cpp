@@ -194,5 +194,29 @@ TEST(GTestHelper, OptionsThatDrawNothingTheSourceSupportsFailSayingSo) {
   EXPECT_TRUE(contains(r.message(), "the campaign options draw no network reference supports: "));
 }
 
+// Unsupported from the code is no finding: refused cases are skipped; refusing most fails,
+// saying so.
+TEST(GTestHelper, ACaseTheCodeDoesNotHandleIsSkippedNotFailed) {
+  class DeepOnly : public ReferenceBackprop {
+   public:
+    explicit DeepOnly(int depth) : depth_(depth) {}
+    Gradients gradients(const Case& c) override {
+      if (c.depth() < depth_) throw Unsupported("needs " + std::to_string(depth_) + " layers");
+      return ReferenceBackprop::gradients(c);
+    }
+
+   private:
+    int depth_;
+  };
+  DeepOnly two(2), three(3);
+  const ::testing::AssertionResult some = testing::gradients_correct(two, quick(30, 1));
+  EXPECT_TRUE(some) << some.message();
+  EXPECT_TRUE(contains(some.message(), "skipped (refused by the code)"));
+  const ::testing::AssertionResult most = testing::gradients_correct(three, quick(30, 1));
+  EXPECT_FALSE(most);
+  EXPECT_TRUE(contains(most.message(), "STOPPED"));
+  EXPECT_TRUE(contains(most.message(), "depth: it answered for depth 3 and refused 1, 2"));
+}
+
 }  // namespace
 }  // namespace gradfuzz

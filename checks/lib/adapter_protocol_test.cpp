@@ -7,10 +7,16 @@
 
 #include <cmath>
 #include <cstring>
+#include <fstream>
 #include <functional>
+#include <map>
+#include <regex>
+#include <sstream>
 #include <string>
 
+#include "gradfuzz/forward.hpp"
 #include "gradfuzz/recipe.hpp"
+#include "gradfuzz/reference_backprop.hpp"
 #include "hand_cases.hpp"
 
 namespace gradfuzz::detail {
@@ -341,6 +347,158 @@ TEST(AdapterProtocol, AWrongHelloIsNamed) {
   EXPECT_NE(hello(R"({"ok": true, "losses": "bce"})").find("'losses' not a list"),
             std::string::npos);
   EXPECT_NE(hello(R"({"ok": true, "cost": "yes"})").find("'cost' \"yes\""), std::string::npos);
+}
+
+// Version 1.1: the tool says which minor version it speaks; hello may bound the networks.
+TEST(AdapterProtocol, HelloSaysTheMinorVersionAndKeepsTheMajorOne) {
+  const json hello = json::parse(hello_request());
+  EXPECT_EQ(hello["gradfuzz"], 1) << "a version-1 adapter may check it";
+  EXPECT_EQ(hello["minor"], kMinorVersion);
+  EXPECT_EQ(hello["op"], "hello");
+}
+
+TEST(AdapterProtocol, HelloReadsTheNetworkBounds) {
+  const Hello h = read_hello(json::parse(
+      R"({"ok": true, "hidden_activations": ["relu"], "output_activations": ["sigmoid"],
+          "same_hidden_activation": true, "depth": [2, 4], "output_units": 1, "max_width": 64,
+          "max_batch": 32, "labels": "hard"})"));
+  const NetworkBounds& b = h.info.networks;
+  EXPECT_EQ(b.hidden_activations, std::vector<Activation>{Activation::relu});
+  EXPECT_EQ(b.output_activations, std::vector<Activation>{Activation::sigmoid});
+  EXPECT_TRUE(b.same_hidden_activation);
+  EXPECT_EQ(b.depth, (Range{2, 4}));
+  EXPECT_EQ(b.output_units, (Range{1, 1}));
+  EXPECT_EQ(b.max_width, 64u);
+  EXPECT_EQ(b.max_batch, 32u);
+  EXPECT_TRUE(b.hard_labels);
+  // Without `activations`, the specific lists say what either kind of layer may use.
+  EXPECT_EQ(h.info.activations, (std::vector<Activation>{Activation::sigmoid, Activation::relu}));
+  // The old list still means both; a specific one wins for its kind of layer.
+  const Hello both = read_hello(
+      json::parse(R"({"ok": true, "activations": ["tanh"], "output_activations": ["linear"]})"));
+  EXPECT_EQ(both.info.activations, std::vector<Activation>{Activation::tanh});
+  EXPECT_EQ(both.info.networks.output_activations, std::vector<Activation>{Activation::linear});
+  EXPECT_FALSE(both.info.networks.hidden_activations);
+  // Left out, nothing is bounded: version 1.
+  EXPECT_TRUE(read_hello(json{{"ok", true}}).info.networks.empty());
+}
+
+TEST(AdapterProtocol, AWrongNetworkBoundIsNamed) {
+  auto hello = [](const char* text) { return error_of([&] { read_hello(json::parse(text)); }); };
+  EXPECT_NE(hello(R"({"ok": true, "depth": 0})").find("'depth' 0"), std::string::npos);
+  EXPECT_NE(hello(R"({"ok": true, "depth": [4, 2]})").find("'depth' [4,2]"), std::string::npos);
+  EXPECT_NE(hello(R"({"ok": true, "output_units": "one"})").find("'output_units'"),
+            std::string::npos);
+  EXPECT_NE(hello(R"({"ok": true, "max_width": 2.5})").find("'max_width' 2.5"), std::string::npos);
+  EXPECT_NE(hello(R"({"ok": true, "labels": "soft"})").find("labels \"soft\""), std::string::npos);
+  EXPECT_NE(hello(R"({"ok": true, "hidden_activations": ["gelu"]})").find("unknown name"),
+            std::string::npos);
+  EXPECT_NE(hello(R"({"ok": true, "same_hidden_activation": 1})").find("not true or false"),
+            std::string::npos);
+}
+
+TEST(AdapterProtocol, AnUnsupportedReplySkipsTheCaseAndIsNoError) {
+  const Case c = course_case();
+  const json r = json::parse(R"({"id": 4, "unsupported": "no linear output"})");
+  try {
+    read_gradients(r, c, 4, false);
+    FAIL() << "no Unsupported";
+  } catch (const Unsupported& e) {
+    EXPECT_STREQ(e.what(), "no linear output");
+  }
+  EXPECT_THROW(read_cost(r, 4), Unsupported);
+  // ... and only as the answer to its own request.
+  EXPECT_NE(error_of([&] { read_gradients(r, c, 5, false); }).find("request 5"), std::string::npos);
+}
+
+// docs/PROTOCOL.md's examples, each marked <!-- message: NAME --> above its ```json block.
+std::map<std::string, json> protocol_examples() {
+  std::ifstream in(GRADFUZZ_SOURCE_DIR "/docs/PROTOCOL.md");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string doc = text.str();
+  std::map<std::string, json> out;
+  const std::regex block(R"(<!-- message: ([a-z0-9.-]+) -->\n```json\n([^`]*)```)");
+  for (auto it = std::sregex_iterator(doc.begin(), doc.end(), block); it != std::sregex_iterator();
+       ++it)
+    out[(*it)[1]] = parse_response((*it)[2].str());  // the tool's own reading of a line
+  std::size_t blocks = 0;
+  for (std::size_t at = 0; (at = doc.find("```json", at)) != std::string::npos; ++at) ++blocks;
+  EXPECT_EQ(blocks, out.size()) << "every ```json block of docs/PROTOCOL.md is a marked message";
+  return out;
+}
+
+// The example request as a Case: what the tool would have had to draw to send it.
+Case case_of(const json& request) {
+  Case c;
+  const json& net = request["net"];
+  c.spec.sizes = net["layers"].get<std::vector<arma::uword>>();
+  for (const json& a : net["activations"])
+    c.spec.activations.push_back(*find_activation(a.get<std::string>()));
+  c.spec.loss = *find_loss(net["loss"].get<std::string>());
+  c.spec.lambda = net["lambda"].get<double>();
+  c.spec.leaky_slope = net["leaky_slope"].get<double>();
+  for (int l = 1; l <= c.spec.depth(); ++l) {
+    c.W.push_back(matrix_of(request["params"]["W" + std::to_string(l)]));
+    c.b.push_back(matrix_of(request["params"]["b" + std::to_string(l)]));
+  }
+  c.X = matrix_of(request["X"]);
+  c.Y = matrix_of(request["Y"]);
+  validate(c);
+  return c;
+}
+
+// Six significant digits, as the examples print them.
+void expect_close(const arma::mat& example, const arma::mat& truth, const std::string& what) {
+  ASSERT_EQ(example.n_rows, truth.n_rows) << what;
+  ASSERT_EQ(example.n_cols, truth.n_cols) << what;
+  for (arma::uword k = 0; k < truth.n_elem; ++k)
+    EXPECT_NEAR(example[k], truth[k], 5e-6 * std::abs(truth[k]) + 1e-12) << what << " entry " << k;
+}
+
+TEST(AdapterProtocol, EveryExampleOfTheProtocolDocumentIsTrue) {
+  const std::map<std::string, json> m = protocol_examples();
+  for (const char* name :
+       {"hello-request", "hello-response", "hello-response-1.1", "gradients-request",
+        "gradients-response", "gradients-response-intermediates", "cost-request", "cost-response",
+        "bye-request", "bye-response", "error-reply", "unsupported-reply"})
+    ASSERT_TRUE(m.contains(name)) << name;
+  // What the tool sends is what the document shows.
+  EXPECT_EQ(m.at("hello-request"), json::parse(hello_request()));
+  EXPECT_EQ(m.at("bye-request"), json::parse(bye_request()));
+  const Case c = case_of(m.at("gradients-request"));
+  EXPECT_EQ(m.at("gradients-request"), json::parse(case_request(c, 7)));
+  EXPECT_EQ(m.at("cost-request"), json::parse(case_request(c, 8, "cost")));
+  // hello responses: the defaults shown are the defaults, the 1.1 fields are read.
+  const Hello defaults = read_hello(m.at("hello-response"));
+  const Hello none = read_hello(json{{"ok", true}});
+  EXPECT_EQ(defaults.info.name, none.info.name);
+  EXPECT_EQ(defaults.info.activations, none.info.activations);
+  EXPECT_EQ(defaults.info.losses, none.info.losses);
+  EXPECT_EQ(defaults.info.convention, none.info.convention);
+  EXPECT_EQ(defaults.info.precision, none.info.precision);
+  EXPECT_EQ(defaults.info.regularization, none.info.regularization);
+  EXPECT_EQ(defaults.info.cost, none.info.cost);
+  EXPECT_EQ(defaults.info.intermediates, none.info.intermediates);
+  const Hello bounded = read_hello(m.at("hello-response-1.1"));
+  EXPECT_EQ(bounded.info.networks.output_units, (Range{1, 1}));
+  EXPECT_EQ(bounded.info.networks.depth, (Range{1, 4}));
+  EXPECT_TRUE(bounded.info.networks.hard_labels);
+  EXPECT_TRUE(bounded.info.networks.same_hidden_activation);
+  // The example responses answer the example request, as the reference computes it.
+  ReferenceBackprop reference;
+  const Gradients truth = reference.gradients(c);
+  const Claim claim = read_gradients(m.at("gradients-response"), c, 7, false);
+  for (const auto& [q, value] : claim.gradients) expect_close(value, truth.at(q), q.name());
+  ASSERT_TRUE(claim.cost);
+  EXPECT_NEAR(*claim.cost, forward(c).cost, 5e-6 * forward(c).cost);
+  const Claim deep = read_gradients(m.at("gradients-response-intermediates"), c, 7, true);
+  EXPECT_EQ(deep.gradients.size(), 7u);
+  for (const auto& [q, value] : deep.gradients) expect_close(value, truth.at(q), q.name());
+  EXPECT_NEAR(read_cost(m.at("cost-response"), 8), forward(c).cost, 5e-6 * forward(c).cost);
+  EXPECT_EQ(m.at("bye-response"), json({{"ok", true}}));
+  EXPECT_THROW(read_gradients(m.at("error-reply"), c, 7, false), SourceError);
+  EXPECT_THROW(read_gradients(m.at("unsupported-reply"), c, 7, false), Unsupported);
 }
 
 }  // namespace

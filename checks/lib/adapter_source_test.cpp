@@ -77,6 +77,35 @@ TEST(AdapterSource, ACaseOutsideTheHelloIsNeverSent) {
   EXPECT_NO_THROW(source.claim(course_case()));  // and the adapter is still in step
 }
 
+// Protocol 1.1: a case outside the declared bounds is refused before it is sent, saying why,
+// and an `unsupported` reply is Unsupported, the adapter still in step after it.
+TEST(AdapterSource, ACaseOutsideTheDeclaredBoundsIsNeverSent) {
+  AdapterSource source(test_adapter("declared.py --needs depth"), options());
+  EXPECT_EQ(source.info().networks.depth, (Range{3, 3}));
+  try {
+    source.claim(course_case());
+    FAIL() << "no invalid_argument";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("its depth 2 is not the declared 3"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(AdapterSource, AnUnsupportedReplyIsUnsupported) {
+  AdapterSource source(test_adapter("refusing.py --refuse not_depth_3"), options());
+  try {
+    source.claim(course_case());
+    FAIL() << "no Unsupported";
+  } catch (const Unsupported& e) {
+    EXPECT_STREQ(e.what(), "this code has three layers, not 2");
+  }
+  CaseRecipe r;
+  r.spec.sizes = {2, 3, 3, 1};
+  r.spec.activations = {Activation::tanh, Activation::tanh, Activation::sigmoid};
+  EXPECT_TRUE(check_case(make_case(r), source).passed());
+  EXPECT_TRUE(check_case(course_case(), source).skipped());
+}
+
 struct Variant {
   const char* args;
   Convention convention;

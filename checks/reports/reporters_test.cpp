@@ -156,6 +156,45 @@ TEST(Reporters, UnverifiedKinkEntriesAreExplained) {
       << text;
 }
 
+// A campaign of which the code refused more than half: every format says it stopped, why, and
+// which hello fields would describe the code; the verdict is STOPPED, not FAILED.
+TEST(Reporters, EveryFormatSaysACampaignWasMostlyRefusedAndWhatWouldDescribeTheCode) {
+  RunResult run = checks::sample_run();
+  run.cases.clear();
+  run.mutants.clear();
+  CampaignResult& c = run.campaigns.front();
+  c.failure.reset();
+  c.cases_run = 10;
+  c.cases_skipped = 101;
+  c.refusal_hints = {"depth: it answered for depth 3 and refused 1, 2"};
+  ASSERT_TRUE(c.mostly_refused());
+  ASSERT_TRUE(run.refused());
+  ASSERT_FALSE(run.found_wrong());
+  std::ostringstream console, markdown, html, junit, json;
+  const std::string text = render(ConsoleReporter(console, {}), console, run);
+  EXPECT_EQ(text.rfind("gradfuzz check: STOPPED: no_inv_m refused 101 of 111 cases drawn", 0), 0u)
+      << text;
+  for (const std::string& out :
+       {text, render(MarkdownReporter(markdown), markdown, run),
+        render(HtmlReporter(html), html, run), render(JunitReporter(junit), junit, run)}) {
+    EXPECT_NE(out.find("refused 101 of the 111 cases drawn, more than half"), std::string::npos)
+        << out;
+    EXPECT_NE(out.find("depth: it answered for depth 3 and refused 1, 2"), std::string::npos)
+        << out;
+    EXPECT_NE(out.find("too small"), std::string::npos) << "the skip reason\n" << out;
+  }
+  const std::string written = render(JsonReporter(json), json, run);
+  std::istringstream in(written);
+  const RunResult again = read_results(in, "refused.json");
+  ASSERT_EQ(again.campaigns.size(), 1u);
+  EXPECT_TRUE(again.campaigns[0].mostly_refused());
+  EXPECT_EQ(again.campaigns[0].refusal_hints, c.refusal_hints);
+  EXPECT_EQ(again.campaigns[0].declared, c.declared);
+  ASSERT_EQ(again.campaigns[0].skips.size(), 1u);
+  EXPECT_EQ(again.campaigns[0].skips[0].reason, c.skips[0].reason);
+  EXPECT_EQ(again.campaigns[0].skips[0].example.replay, c.skips[0].example.replay);
+}
+
 TEST(Reporters, QuietConsoleIsTheVerdictAlone) {
   std::ostringstream out;
   ConsoleReporter(out, {true}).report(checks::sample_run());

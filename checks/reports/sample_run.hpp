@@ -90,6 +90,14 @@ inline RunResult sample_run() {
                          {"db2", 1, 0, 1, 0},
                          {"cost", 3, 2.5e-16, 0, 3}};
   campaign.failure = Failure{3, found, shrunk, 5, 40};
+  // What the code declared (protocol 1.1), and a case it refused.
+  campaign.declared.output_activations = {Activation::sigmoid};
+  campaign.declared.depth = Range{1, 3};
+  campaign.declared.output_units = Range{1, 1};
+  campaign.declared.hard_labels = true;
+  campaign.cases_skipped = 2;
+  campaign.skips.push_back(
+      {"batches of 2 <\"too small\"> & more", 2, small_case({2, 1}, {Activation::sigmoid}, 2, 14)});
   run.campaigns.push_back(campaign);
 
   CaseResult single;

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "gradfuzz/interruption.hpp"
+#include "refusals.hpp"
 
 namespace gradfuzz {
 namespace {
@@ -39,6 +40,24 @@ void tally(std::map<std::string, QuantitySummary>& summary, const CaseResult& r)
     if (!(rel <= s.max_rel_diff)) s.max_rel_diff = rel;
     if (!r.cost->passed) ++s.failures;
   }
+}
+
+// Skips are kept by reason; a source that words each refusal differently (a number in it)
+// still gets a bounded list, the rest counted under the last reason.
+void record_skip(CampaignResult& result, const CaseResult& r) {
+  constexpr std::size_t kMaxReasons = 20;
+  ++result.cases_skipped;
+  for (SkipReason& s : result.skips)
+    if (s.reason == *r.unsupported) {
+      ++s.cases;
+      return;
+    }
+  if (result.skips.size() >= kMaxReasons) {
+    if (result.skips.size() == kMaxReasons) result.skips.push_back({"other reasons", 0, r.c});
+    ++result.skips.back().cases;
+    return;
+  }
+  result.skips.push_back({*r.unsupported, 1, r.c});
 }
 
 // Report order: the quantities (parameters, then intermediates), then the cost.
@@ -138,8 +157,11 @@ std::vector<T> intersect(const std::vector<T>& wanted, const std::vector<T>& sup
 }  // namespace
 
 GeneratorOptions supported_by(GeneratorOptions o, const SourceInfo& info) {
-  o.hidden = intersect(o.hidden, info.activations);
-  o.output = intersect(o.output, info.activations);
+  const NetworkBounds& b = info.networks;
+  const std::vector<Activation>& hidden = b.hidden_activations.value_or(info.activations);
+  const std::vector<Activation>& output = b.output_activations.value_or(info.activations);
+  o.hidden = intersect(o.hidden, hidden);
+  o.output = intersect(o.output, output);
   o.losses = intersect(o.losses, info.losses);
   if (!info.regularization) {
     if (o.lambda && *o.lambda > 0)
@@ -148,12 +170,78 @@ GeneratorOptions supported_by(GeneratorOptions o, const SourceInfo& info) {
     o.lambda = 0.0;
   }
   if (o.activations)
-    for (Activation a : *o.activations)
-      if (std::find(info.activations.begin(), info.activations.end(), a) == info.activations.end())
+    for (std::size_t k = 0; k < o.activations->size(); ++k) {
+      const Activation a = (*o.activations)[k];
+      const bool last = k + 1 == o.activations->size();
+      const std::vector<Activation>& allowed = last ? output : hidden;
+      if (std::find(allowed.begin(), allowed.end(), a) == allowed.end())
         throw std::invalid_argument(info.name + " does not support the activation " +
-                                    std::string(to_string(a)));
-  validate(o);
+                                    std::string(to_string(a)) +
+                                    (last ? " on its output layer" : " on a hidden layer"));
+    }
+  o.same_hidden_activation = o.same_hidden_activation || b.same_hidden_activation;
+  // A declared range sets the option, or narrows it when the user gave one too.
+  auto narrow = [&](std::optional<Range>& option, const std::optional<Range>& declared,
+                    const char* field, const char* flag) {
+    if (!declared) return;
+    if (!option) {
+      option = declared;
+      return;
+    }
+    const auto both = gradfuzz::intersect(*option, *declared);
+    if (!both)
+      throw std::invalid_argument(info.name + " declares " + field + " " + to_string(*declared) +
+                                  ", but " + flag + " asks for " + to_string(*option));
+    option = both;
+  };
+  narrow(o.depth, b.depth, "depth", "--depth");
+  narrow(o.output_units, b.output_units, "output_units", "--output-units");
+  if (b.max_width) {
+    o.max_width = std::min(o.max_width, *b.max_width);
+    if (o.output_units) {
+      o.output_units->max = std::min(o.output_units->max, *b.max_width);
+      if (o.output_units->max < o.output_units->min)
+        throw std::invalid_argument(
+            info.name + " declares max_width " + std::to_string(*b.max_width) +
+            ", fewer than the " + std::to_string(o.output_units->min) + " output units asked for");
+    }
+    if (o.layers)
+      for (arma::uword n : *o.layers)
+        if (n > *b.max_width)
+          throw std::invalid_argument(info.name + " declares max_width " +
+                                      std::to_string(*b.max_width) + ", but --layers has " +
+                                      std::to_string(n));
+  }
+  if (b.max_batch) {
+    o.max_batch = std::min(o.max_batch, *b.max_batch);
+    if (o.batch && *o.batch > *b.max_batch)
+      throw std::invalid_argument(info.name + " declares max_batch " +
+                                  std::to_string(*b.max_batch) + ", but --batch is " +
+                                  std::to_string(*o.batch));
+  }
+  if (b.hard_labels) {
+    std::erase(o.labels, Labels::soft);
+    if (o.labels.empty())
+      throw std::invalid_argument(info.name + " declares hard labels only, but only soft ones " +
+                                  "were asked for");
+  }
+  try {
+    validate(o);
+  } catch (const std::invalid_argument& e) {
+    if (b.empty() && info.activations == all_activations()) throw;
+    throw std::invalid_argument(std::string(e.what()) + " (after narrowing to what " + info.name +
+                                " declares in its hello)");
+  }
   return o;
+}
+
+NetworkBounds declared_bounds(const SourceInfo& info) {
+  NetworkBounds declared = info.networks;
+  if (info.activations != all_activations()) {
+    if (!declared.hidden_activations) declared.hidden_activations = info.activations;
+    if (!declared.output_activations) declared.output_activations = info.activations;
+  }
+  return declared;
 }
 
 CaseRecipe draw_case(const GeneratorOptions& options, std::uint64_t seed, std::size_t index) {
@@ -173,6 +261,7 @@ CampaignResult fuzz(GradientSource& source, const CampaignOptions& options,
 
   CampaignResult result;
   result.source = info.name;
+  result.declared = declared_bounds(info);
   result.seed = options.seed;
   result.shard = options.shard;
   result.cases_planned = options.shard.cases_of(options.cases);
@@ -192,17 +281,32 @@ CampaignResult fuzz(GradientSource& source, const CampaignOptions& options,
     CaseBatch batch(source, quick, info.concurrent);
     std::vector<CaseRecipe> recipes;
     std::vector<std::size_t> indices;
-    for (std::size_t i = options.shard.index; i < options.cases && !failing;) {
+    // A refused case is skipped and another drawn in its place (indices go on past
+    // options.cases), until cases_planned are checked or more than that were refused: then
+    // more than half of the drawn cases were, and the campaign stops.
+    detail::Refusals refusals;
+    auto more = [&] {
+      return !failing && result.cases_run < result.cases_planned &&
+             result.cases_skipped <= result.cases_planned;
+    };
+    for (std::size_t i = options.shard.index; more();) {
       if (stop_requested()) throw Interrupted("the campaign was interrupted");
       recipes.clear();
       indices.clear();
-      for (; i < options.cases && recipes.size() < window; i += options.shard.count) {
+      const std::size_t wanted = std::min(window, result.cases_planned - result.cases_run);
+      for (; recipes.size() < wanted; i += options.shard.count) {
         recipes.push_back(draw(gen, options.seed, i).value());
         indices.push_back(i);
       }
       std::vector<CaseResult> checked = batch.check(recipes);
-      for (std::size_t k = 0; k < checked.size(); ++k) {
+      for (std::size_t k = 0; k < checked.size() && more(); ++k) {
         CaseResult& r = checked[k];
+        if (r.skipped()) {
+          refusals.refused(r);
+          record_skip(result, r);
+          continue;
+        }
+        refusals.checked(r.c);
         ++result.cases_run;
         result.kink_entries += r.kink_entries();
         result.kink_unverified += r.kink_unverified();
@@ -218,6 +322,7 @@ CampaignResult fuzz(GradientSource& source, const CampaignOptions& options,
       }
       if (batch.error) std::rethrow_exception(batch.error);
     }
+    if (result.mostly_refused()) result.refusal_hints = refusals.hints();
     if (!failing) return finish();
 
     // Greedy shrinking: take the first smaller candidate that still fails, until none does.

@@ -66,6 +66,10 @@ CampaignOptions formula_campaign_options(const formula::Formula& f,
   GeneratorOptions& g = out.generate;
   if (const int pinned = pinned_depth(g)) {
     formula::require_depth(f, pinned);
+  } else if (g.depth) {  // --depth: as a pinned depth, but a range, at least what it needs
+    const auto need = static_cast<arma::uword>(formula::minimum_depth(f));
+    if (g.depth->max < need) formula::require_depth(f, static_cast<int>(g.depth->max));
+    g.depth->min = std::max(g.depth->min, need);
   } else {
     const int depth = formula::minimum_depth(f);
     g.min_layers = depth;
@@ -81,7 +85,7 @@ formula::ShapeExample shape_example(const formula::Formula& f, const CampaignOpt
   if (g.layers) {
     ex.sizes = *g.layers;
   } else {
-    const int L = pinned_depth(g) ? pinned_depth(g) : g.min_layers;
+    const int L = static_cast<int>(depth_range(g).min);
     const bool only_ce =
         std::all_of(g.losses.begin(), g.losses.end(), [](Loss loss) { return loss == Loss::ce; });
     ex.sizes.push_back(3);
@@ -107,7 +111,7 @@ FormulaOutcome check_formula(const formula::Formula& f, const FormulaCheckOption
   if (out.shapes.finding) return out;
 
   const GeneratorOptions& g = base.generate;
-  const int deepest = pinned_depth(g) ? pinned_depth(g) : g.max_layers;
+  const int deepest = static_cast<int>(depth_range(g).max);
   std::vector<std::optional<Activation>> split;
   if (g.activations || deepest < 2) {
     split.push_back(std::nullopt);

@@ -118,8 +118,11 @@ void diagnose_fully(CaseResult& result, GradientSource& source, const CheckOptio
   result.fast = summary;
 }
 
-CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions& options) {
-  const SourceInfo info = source.info();
+namespace {
+
+// check_case without its handling of Unsupported.
+CaseResult check_claim(const Case& c, GradientSource& source, const SourceInfo& info,
+                       const CheckOptions& options) {
   if (options.numeric_from == NumericFrom::source) {
     if (!info.cost)
       throw std::invalid_argument(info.name +
@@ -136,7 +139,7 @@ CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions&
         "fast mode differentiates gradfuzz's own J along random directions with its own "
         "five-point stencil: another scheme or the source's cost needs the full mode");
   CaseResult result{c,  info.name,    options.scheme, options.numeric_from, {},
-                    {}, std::nullopt, std::nullopt,   std::nullopt};
+                    {}, std::nullopt, std::nullopt,   std::nullopt,         std::nullopt};
   const Tolerance tolerance = options.tolerance.value_or(Tolerance::for_precision(info.precision));
   Claim claim;
   try {
@@ -220,6 +223,19 @@ CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions&
   if (options.diagnose && !result.passed())
     explain_failure(result, info, tolerance, {&source, nullptr});
   return result;
+}
+
+}  // namespace
+
+CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions& options) {
+  const SourceInfo info = source.info();
+  try {
+    return check_claim(c, source, info, options);
+  } catch (const Unsupported& e) {
+    CaseResult skipped{c,  info.name,    options.scheme, options.numeric_from, {},
+                       {}, std::nullopt, std::nullopt,   std::nullopt,         e.what()};
+    return skipped;
+  }
 }
 
 }  // namespace gradfuzz

@@ -464,7 +464,8 @@ std::string slip_words(const detail::Substitution& s, const Case& c, Convention 
                              : family == "scaled_weight_gradients" ? "dW"
                              : family == "scaled_bias_gradients"   ? "db"
                              : family == "scaled_gradients_and_l2" ? "dW (its L2 term too) and db"
-                                                                   : "dW and db";
+                             : family == "scaled_weight_gradients_and_l2" ? "dW (its L2 term too)"
+                                                                          : "dW and db";
     std::string text =
         where + "every entry of " + what + " is " + factor_words(s, m) + " times the course's";
     if (s.power_of_m && *s.power_of_m == 1)

@@ -10,7 +10,7 @@ std::string MutantOutcome::diagnosis_id() const {
 bool RunResult::passed() const {
   if (interrupted()) return false;
   for (const auto& c : cases)
-    if (!c.passed()) return false;
+    if (!c.passed() || c.skipped()) return false;
   for (const auto& c : campaigns)
     if (!c.passed()) return false;
   for (const auto& m : mutants)
@@ -35,8 +35,27 @@ bool RunResult::interrupted() const {
   return false;
 }
 
+bool RunResult::found_wrong() const {
+  for (const auto& c : cases)
+    if (!c.passed()) return true;
+  for (const auto& c : campaigns)
+    if (c.failure) return true;
+  for (const auto& m : mutants)
+    if (!m.diagnosed_as_expected()) return true;
+  return false;
+}
+
+bool RunResult::refused() const {
+  for (const auto& c : cases)
+    if (c.skipped()) return true;
+  for (const auto& c : campaigns)
+    if (c.mostly_refused()) return true;
+  return false;
+}
+
 std::size_t RunResult::cases_run() const {
-  std::size_t total = cases.size();
+  std::size_t total = 0;
+  for (const auto& c : cases) total += c.skipped() ? 0 : 1;
   for (const auto& c : campaigns) total += c.cases_run;
   for (const auto& m : mutants) total += m.campaign.cases_run;
   return total;

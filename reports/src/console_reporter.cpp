@@ -92,9 +92,10 @@ void fast_line(std::ostream& out, const std::optional<FastSummary>& fast, bool c
       << fast->cost_evaluations << " cost evaluations\n";
 }
 
-void failure_block(std::ostream& out, const RunResult& run, const Failure& f, std::size_t planned) {
+void failure_block(std::ostream& out, const RunResult& run, const CampaignResult& c) {
+  const Failure& f = *c.failure;
   const CaseResult& s = f.shrunk;
-  out << "  failed at case " << f.case_number << " of " << planned << " (" << describe(f.found.c)
+  out << "  failed at " << detail::case_of(c, f.case_number) << " (" << describe(f.found.c)
       << "); shrunk in " << f.shrink_steps << " step(s) to " << describe(s.c) << '\n';
   if (f.found.fast && !f.found.passed()) {
     out << "  fast mode found it";
@@ -154,6 +155,11 @@ void write(std::ostream& out, const RunResult& run, bool quiet) {
     out << '\n';
     if (result.source_error)
       out << "  the code under test failed: " << indented(*result.source_error, "    ") << '\n';
+    if (result.unsupported) {
+      out << "  skipped: the code does not handle this case: "
+          << indented(*result.unsupported, "    ") << '\n';
+      continue;
+    }
     case_table(out, result);
     if (result.cost) out << "  " << detail::cost_line(*result.cost) << '\n';
     fast_line(out, result.fast, false);
@@ -176,10 +182,18 @@ void write(std::ostream& out, const RunResult& run, bool quiet) {
     if (c.borderline_settled)
       out << ", borderline entries settled by their convergence order: " << c.borderline_settled;
     out << '\n';
+    if (const std::string words = detail::declared_words(c.declared); !words.empty())
+      out << "  declared by the code (drawn only inside it): " << words << '\n';
+    if (const std::string words = detail::skipped_words(c); !words.empty())
+      out << "  " << words << '\n';
+    if (c.mostly_refused()) {
+      out << "  stopped: " << detail::refused_words(c) << ":\n";
+      for (const std::string& hint : c.refusal_hints) out << "    " << hint << '\n';
+    }
     fast_line(out, c.fast, true);
     if (c.misbehaviour)
       out << "  the code under test misbehaved: " << indented(*c.misbehaviour, "  ") << '\n';
-    if (c.failure) failure_block(out, run, *c.failure, c.cases_planned);
+    if (c.failure) failure_block(out, run, c);
     if (!c.quantities.empty()) {
       out << "  worst relative difference per quantity (in the convention each case matched):";
       for (const QuantitySummary& q : c.quantities)

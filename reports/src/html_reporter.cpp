@@ -331,9 +331,9 @@ void HtmlReporter::report(const RunResult& run) {
           out_, run, c.failure->shrunk,
           "Failure in " + c.source +
               (c.failure->shrunk.diagnosis ? ": " + c.failure->shrunk.diagnosis->id : ""),
-          "First seen at case " + std::to_string(c.failure->case_number) + " of " +
-              std::to_string(c.cases_planned) + " (" + detail::describe(c.failure->found.c) +
-              "), shrunk in " + std::to_string(c.failure->shrink_steps) + " steps.",
+          "First seen at " + detail::case_of(c, c.failure->case_number) + " (" +
+              detail::describe(c.failure->found.c) + "), shrunk in " +
+              std::to_string(c.failure->shrink_steps) + " steps.",
           ids);
   }
   for (std::size_t i = 0; i < run.cases.size(); ++i)
@@ -344,6 +344,17 @@ void HtmlReporter::report(const RunResult& run) {
     out_ << "<section class=\"summary\"><h2>Campaign: " << esc(c.source) << "</h2><p>seed "
          << c.seed << ", " << c.cases_run << " of " << c.cases_planned << " cases run, "
          << c.kink_entries << " entries at relu kinks.</p>";
+    if (const std::string words = detail::declared_words(c.declared); !words.empty())
+      out_ << "<p class=\"declared\">Declared by the code (drawn only inside it): " << esc(words)
+           << ".</p>";
+    if (const std::string words = detail::skipped_words(c); !words.empty())
+      out_ << "<p class=\"skipped\">" << esc(words) << "</p>";
+    if (c.mostly_refused()) {
+      out_ << "<p class=\"refused\"><b>Stopped:</b> " << esc(detail::refused_words(c))
+           << ":</p><ul>";
+      for (const std::string& hint : c.refusal_hints) out_ << "<li>" << esc(hint) << "</li>";
+      out_ << "</ul>";
+    }
     if (c.fast)
       out_ << "<p class=\"fast\">Fast mode, " << esc(detail::fast_campaign_statement(*c.fast))
            << ".</p>";

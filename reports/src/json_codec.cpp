@@ -301,6 +301,7 @@ json case_result_json(const CaseResult& r) {
               {"diagnosis", diagnosis_json(r.diagnosis)},
               {"checks", checks}};
   if (r.fast) out["fast"] = fast_json(*r.fast);
+  if (r.unsupported) out["unsupported"] = *r.unsupported;
   return out;
 }
 
@@ -318,7 +319,60 @@ CaseResult read_case_result(const json& j) {
   r.diagnosis = read_diagnosis(need(j, "diagnosis"));
   for (const json& q : need(j, "checks")) r.checks.push_back(read_check(q));
   r.fast = read_fast(j);
+  if (j.contains("unsupported")) r.unsupported = j["unsupported"].get<std::string>();
   return r;
+}
+
+// A range as hello writes it: a number when exact, [min, max] otherwise.
+json range_json(const Range& r) {
+  return r.min == r.max ? json(r.min) : json::array({r.min, r.max});
+}
+
+Range read_range(const json& j) {
+  if (j.is_array()) return {j.at(0).get<arma::uword>(), j.at(1).get<arma::uword>()};
+  return {j.get<arma::uword>(), j.get<arma::uword>()};
+}
+
+std::vector<Activation> read_activations(const json& j) {
+  std::vector<Activation> out;
+  for (const json& name : j)
+    if (const auto a = find_activation(name.get<std::string>())) out.push_back(*a);
+  return out;
+}
+
+// What a source declared, with the hello's field names (docs/PROTOCOL.md 1.1); only the fields
+// it declared.
+json declared_json(const NetworkBounds& d) {
+  json out = json::object();
+  auto names = [](const std::vector<Activation>& list) {
+    json a = json::array();
+    for (Activation g : list) a.push_back(std::string(to_string(g)));
+    return a;
+  };
+  if (d.hidden_activations) out["hidden_activations"] = names(*d.hidden_activations);
+  if (d.output_activations) out["output_activations"] = names(*d.output_activations);
+  if (d.same_hidden_activation) out["same_hidden_activation"] = true;
+  if (d.depth) out["depth"] = range_json(*d.depth);
+  if (d.output_units) out["output_units"] = range_json(*d.output_units);
+  if (d.max_width) out["max_width"] = *d.max_width;
+  if (d.max_batch) out["max_batch"] = *d.max_batch;
+  if (d.hard_labels) out["labels"] = "hard";
+  return out;
+}
+
+NetworkBounds read_declared(const json& j) {
+  NetworkBounds d;
+  if (j.contains("hidden_activations"))
+    d.hidden_activations = read_activations(j["hidden_activations"]);
+  if (j.contains("output_activations"))
+    d.output_activations = read_activations(j["output_activations"]);
+  d.same_hidden_activation = j.value("same_hidden_activation", false);
+  if (j.contains("depth")) d.depth = read_range(j["depth"]);
+  if (j.contains("output_units")) d.output_units = read_range(j["output_units"]);
+  if (j.contains("max_width")) d.max_width = j["max_width"].get<arma::uword>();
+  if (j.contains("max_batch")) d.max_batch = j["max_batch"].get<arma::uword>();
+  d.hard_labels = j.value("labels", std::string("any")) == "hard";
+  return d;
 }
 
 json campaign_json(const CampaignResult& c) {
@@ -351,6 +405,14 @@ json campaign_json(const CampaignResult& c) {
               {"failure", failure},
               {"misbehaviour", c.misbehaviour ? json(*c.misbehaviour) : json(nullptr)},
               {"interrupted", c.interrupted}};
+  json skipped = json::array();
+  for (const SkipReason& s : c.skips)
+    skipped.push_back({{"reason", s.reason}, {"cases", s.cases}, {"case", case_json(s.example)}});
+  out["declared"] = declared_json(c.declared);
+  out["cases_skipped"] = c.cases_skipped;
+  out["skipped"] = skipped;
+  out["mostly_refused"] = c.mostly_refused();
+  out["refusal_hints"] = c.refusal_hints;
   if (c.fast) out["fast"] = fast_json(*c.fast);
   return out;
 }
@@ -386,6 +448,15 @@ CampaignResult read_campaign(const json& j) {
   if (!need(j, "misbehaviour").is_null()) c.misbehaviour = j["misbehaviour"].get<std::string>();
   // Files written before interruption was reported lack the field.
   c.interrupted = j.contains("interrupted") && j["interrupted"].get<bool>();
+  // Results written before protocol 1.1 have none of these.
+  if (j.contains("declared")) c.declared = read_declared(j["declared"]);
+  c.cases_skipped = j.value("cases_skipped", std::size_t{0});
+  if (j.contains("skipped"))
+    for (const json& s : j["skipped"])
+      c.skips.push_back({need(s, "reason").get<std::string>(), need(s, "cases").get<std::size_t>(),
+                         read_case(need(s, "case"))});
+  if (j.contains("refusal_hints"))
+    c.refusal_hints = j["refusal_hints"].get<std::vector<std::string>>();
   c.fast = read_fast(j);
   return c;
 }
@@ -495,6 +566,9 @@ json summary_failures(const RunResult& run) {
 
 json to_json(const RunResult& run) {
   json cases = json::array(), campaigns = json::array(), mutants = json::array();
+  std::size_t cases_skipped = 0;
+  for (const auto& r : run.cases) cases_skipped += r.skipped() ? 1 : 0;
+  for (const auto& c : run.campaigns) cases_skipped += c.cases_skipped;
   for (const auto& r : run.cases) cases.push_back(case_result_json(r));
   for (const auto& c : run.campaigns) campaigns.push_back(campaign_json(c));
   for (const auto& m : run.mutants) {
@@ -519,7 +593,9 @@ json to_json(const RunResult& run) {
               {"passed", run.passed()},
               {"misbehaved", run.misbehaved()},
               {"interrupted", run.interrupted()},
+              {"refused", run.refused()},
               {"cases_run", run.cases_run()},
+              {"cases_skipped", cases_skipped},
               {"kink_entries", run.kink_entries()},
               {"checks", summary_checks(run)},
               {"failures", summary_failures(run)},

@@ -60,10 +60,11 @@ void campaign_suite(XmlWriter& xml, const RunResult& run, const CampaignResult& 
   XmlWriter::Element suite(xml, "testsuite");
   suite.attribute("name", name)
       .attribute("tests",
-                 std::to_string(c.quantities.size() + (c.misbehaviour || source_failed ? 1 : 0)))
+                 std::to_string(c.quantities.size() + (c.misbehaviour || source_failed ? 1 : 0) +
+                                c.skips.size() + (c.mostly_refused() ? 1 : 0)))
       .attribute("failures", std::to_string(failures + (source_failed ? 1 : 0)))
-      .attribute("errors", c.misbehaviour ? "1" : "0")
-      .attribute("skipped", "0")
+      .attribute("errors", std::to_string((c.misbehaviour ? 1 : 0) + (c.mostly_refused() ? 1 : 0)))
+      .attribute("skipped", std::to_string(c.skips.size()))
       .attribute("time", "0");
   std::vector<std::pair<std::string, std::string>> props{
       {"seed", std::to_string(c.seed)},
@@ -72,6 +73,9 @@ void campaign_suite(XmlWriter& xml, const RunResult& run, const CampaignResult& 
       {"kink_entries", std::to_string(c.kink_entries)}};
   if (shrunk) props.emplace_back("replay", detail::replay_command(run, shrunk->c));
   if (c.fast) props.emplace_back("fast_mode", c.fast->statement());
+  if (const std::string words = detail::declared_words(c.declared); !words.empty())
+    props.emplace_back("declared", words);
+  if (c.cases_skipped) props.emplace_back("cases_skipped", std::to_string(c.cases_skipped));
   properties(xml, props);
   for (const QuantitySummary& q : c.quantities) {
     XmlWriter::Element test(xml, "testcase");
@@ -90,6 +94,25 @@ void campaign_suite(XmlWriter& xml, const RunResult& run, const CampaignResult& 
         .attribute("name", "runs")
         .attribute("time", "0");
     failure(xml, run, *shrunk, nullptr);
+  }
+  for (const SkipReason& s : c.skips) {  // one skipped testcase per reason
+    XmlWriter::Element test(xml, "testcase");
+    test.attribute("classname", "gradfuzz." + c.source)
+        .attribute("name", "refused: " + s.reason)
+        .attribute("time", "0");
+    XmlWriter::Element(xml, "skipped")
+        .attribute("message", std::to_string(s.cases) + " case(s) refused by the code, first " +
+                                  detail::describe(s.example) + ": " + s.reason);
+  }
+  if (c.mostly_refused()) {
+    XmlWriter::Element test(xml, "testcase");
+    test.attribute("classname", "gradfuzz." + c.source)
+        .attribute("name", "cases refused")
+        .attribute("time", "0");
+    std::string text = detail::refused_words(c) + ":";
+    for (const std::string& hint : c.refusal_hints) text += "\n  " + hint;
+    XmlWriter::Element error(xml, "error");
+    error.attribute("type", "refused").attribute("message", detail::refused_words(c)).text(text);
   }
   if (c.misbehaviour) {
     XmlWriter::Element test(xml, "testcase");
@@ -110,9 +133,11 @@ void JunitReporter::report(const RunResult& run) {
   XmlWriter::Element root(xml, "testsuites");
   root.attribute("name", "gradfuzz " + run.command);
   if (!run.cases.empty()) {
-    std::size_t tests = 0, failures = 0;
+    std::size_t tests = 0, failures = 0, skipped = 0;
     for (const auto& r : run.cases) {
-      tests += r.checks.size() + (r.source_error ? 1 : 0) + (r.cost ? 1 : 0);
+      skipped += r.skipped() ? 1 : 0;
+      tests +=
+          r.checks.size() + (r.source_error ? 1 : 0) + (r.cost ? 1 : 0) + (r.skipped() ? 1 : 0);
       failures +=
           r.failures().size() + (r.source_error ? 1 : 0) + (r.cost && !r.cost->passed ? 1 : 0);
     }
@@ -121,7 +146,7 @@ void JunitReporter::report(const RunResult& run) {
         .attribute("tests", std::to_string(tests))
         .attribute("failures", std::to_string(failures))
         .attribute("errors", "0")
-        .attribute("skipped", "0")
+        .attribute("skipped", std::to_string(skipped))
         .attribute("time", "0");
     properties(xml, {{"seed", std::to_string(run.seed)}});
     for (std::size_t i = 0; i < run.cases.size(); ++i) {
@@ -148,6 +173,14 @@ void JunitReporter::report(const RunResult& run) {
             .attribute("name", prefix + "runs")
             .attribute("time", "0");
         failure(xml, run, r, nullptr);
+      }
+      if (r.unsupported) {
+        XmlWriter::Element test(xml, "testcase");
+        test.attribute("classname", "gradfuzz." + r.source)
+            .attribute("name", prefix + "runs")
+            .attribute("time", "0");
+        XmlWriter::Element(xml, "skipped")
+            .attribute("message", "the code does not handle this case: " + *r.unsupported);
       }
     }
   }

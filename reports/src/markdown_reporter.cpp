@@ -115,12 +115,21 @@ void MarkdownReporter::report(const RunResult& run) {
     if (c.shard.count > 1) out_ << ", shard " << c.shard.index + 1 << "/" << c.shard.count;
     out_ << ", " << c.cases_run << " of " << c.cases_planned << " cases run, " << c.kink_entries
          << " entries at relu kinks.\n\n";
+    if (const std::string words = detail::declared_words(c.declared); !words.empty())
+      out_ << "Declared by the code (drawn only inside it): " << md(words) << ".\n\n";
+    if (const std::string words = detail::skipped_words(c); !words.empty())
+      out_ << md(words) << "\n\n";
+    if (c.mostly_refused()) {
+      out_ << "**Stopped:** " << md(detail::refused_words(c)) << ":\n\n";
+      for (const std::string& hint : c.refusal_hints) out_ << "- " << md(hint) << "\n";
+      out_ << '\n';
+    }
     if (c.fast) out_ << "Fast mode, " << md(detail::fast_campaign_statement(*c.fast)) << ".\n\n";
     if (c.misbehaviour)
       out_ << "**The code under test misbehaved:** " << md(*c.misbehaviour) << "\n\n";
     if (c.failure)
       failure_section(out_, run, c.failure->shrunk,
-                      "Failure at case " + std::to_string(c.failure->case_number) + ", shrunk in " +
+                      "Failure at " + detail::case_of(c, c.failure->case_number) + ", shrunk in " +
                           std::to_string(c.failure->shrink_steps) + " steps");
     if (!c.quantities.empty()) {
       out_ << "| quantity | cases | worst rel. difference | failures |\n|---|---:|---:|---:|\n";

@@ -1,6 +1,7 @@
 #include "text.hpp"
 
 #include <cstdio>
+#include <vector>
 
 #include "gradfuzz/detail/shell_words.hpp"
 
@@ -23,6 +24,54 @@ std::string replay_command(const RunResult& run, const Case& c) {
 
 std::string worst_rel_diff(const QuantitySummary& q, const char* pattern) {
   return q.compared ? format(pattern, q.max_rel_diff) : "not compared (wrong shape)";
+}
+
+std::string declared_words(const NetworkBounds& d) {
+  std::vector<std::string> parts;
+  auto list = [](const std::vector<Activation>& as) {
+    std::string out;
+    for (Activation a : as) out += (out.empty() ? "" : ", ") + std::string(to_string(a));
+    return out;
+  };
+  if (d.hidden_activations) parts.push_back("hidden " + list(*d.hidden_activations));
+  if (d.output_activations) parts.push_back("output " + list(*d.output_activations));
+  if (d.same_hidden_activation) parts.push_back("one activation for every hidden layer");
+  if (d.depth) parts.push_back("depth " + to_string(*d.depth));
+  if (d.output_units)
+    parts.push_back(to_string(*d.output_units) +
+                    (d.output_units->max == 1 ? " output unit" : " output units"));
+  if (d.max_width) parts.push_back("layers of up to " + std::to_string(*d.max_width) + " units");
+  if (d.max_batch) parts.push_back("batches of up to " + std::to_string(*d.max_batch));
+  if (d.hard_labels) parts.push_back("hard labels only");
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : "; ") + p;
+  return out;
+}
+
+std::string skipped_words(const CampaignResult& c) {
+  if (!c.cases_skipped) return "";
+  std::string out =
+      std::to_string(c.cases_skipped) + " case(s) skipped, refused by the code (not findings):";
+  for (std::size_t k = 0; k < c.skips.size(); ++k) {
+    const SkipReason& s = c.skips[k];
+    out += std::string(k ? "," : "") + " \"" + s.reason + "\" (" + std::to_string(s.cases) +
+           "; first " + describe(s.example) + ")";
+  }
+  return out;
+}
+
+std::string refused_words(const CampaignResult& c) {
+  return "the code refused " + std::to_string(c.cases_skipped) + " of the " +
+         std::to_string(c.cases_skipped + c.cases_run) +
+         " cases drawn, more than half, so too little of it was checked; its hello can say what "
+         "it handles, so that only that is drawn (docs/PROTOCOL.md)";
+}
+
+std::string case_of(const CampaignResult& c, std::size_t case_number) {
+  if (!c.cases_skipped)
+    return "case " + std::to_string(case_number) + " of " + std::to_string(c.cases_planned);
+  return "case " + std::to_string(case_number) + " of " + std::to_string(c.cases_planned) +
+         " planned and " + std::to_string(c.cases_skipped) + " skipped";
 }
 
 std::string entry_name(const EntryError& e) {
@@ -55,9 +104,13 @@ std::string verdict(const RunResult& run) {
            std::to_string(run.seed) + " (--seed " + std::to_string(run.seed) +
            " draws the same cases again)";
   if (run.misbehaved()) return line + "ERROR: the code under test misbehaved";
-  if (run.passed())
-    return line + "PASSED, " + std::to_string(run.cases_run()) + " case(s) checked, " +
-           std::to_string(run.kink_entries()) + " entries at relu kinks";
+  if (run.passed()) {
+    std::size_t skipped = 0;
+    for (const auto& c : run.campaigns) skipped += c.cases_skipped;
+    return line + "PASSED, " + std::to_string(run.cases_run()) + " case(s) checked" +
+           (skipped ? ", " + std::to_string(skipped) + " skipped (refused by the code)" : "") +
+           ", " + std::to_string(run.kink_entries()) + " entries at relu kinks";
+  }
   for (const auto& c : run.campaigns)
     if (c.failure) {
       const auto& d = c.failure->shrunk.diagnosis;
@@ -67,6 +120,16 @@ std::string verdict(const RunResult& run) {
              (d ? " [" + d->id + "]" : "") + ", found at case " +
              std::to_string(c.failure->case_number);
     }
+  if (!run.found_wrong() && run.refused()) {
+    for (const auto& c : run.campaigns)
+      if (c.mostly_refused())
+        return line + "STOPPED: " + c.source + " refused " + std::to_string(c.cases_skipped) +
+               " of " + std::to_string(c.cases_skipped + c.cases_run) +
+               " cases drawn (more than half); its hello can describe what it handles";
+    for (const auto& c : run.cases)
+      if (c.skipped())
+        return line + "SKIPPED: the code does not handle this case: " + *c.unsupported;
+  }
   std::size_t failed = 0;
   for (const auto& c : run.cases) failed += c.passed() ? 0 : 1;
   std::size_t missed = 0;

@@ -39,6 +39,17 @@ std::string one_line(std::string_view text);
 /// the first starts with `indent` (one that already does is kept), so none can pass for a line
 /// of gradfuzz's own, which start in the first column.
 std::string indented(std::string_view text, std::string_view indent);
+/// What a source declared about its networks, e.g. "hidden relu, tanh; output sigmoid; one
+/// activation for every hidden layer; depth 3; 1 output unit; hard labels only"; "" for nothing.
+std::string declared_words(const NetworkBounds& declared);
+/// "12 case(s) skipped, refused by the code (not findings): \"no linear output\" (10; first
+/// 1-1 linear mse, m=2), ..."; "" when none was.
+std::string skipped_words(const CampaignResult& c);
+/// For a campaign that mostly_refused(): "the code refused 101 of 150 cases drawn, more than
+/// half, so too little of it was checked; its hello can say what it handles (docs/PROTOCOL.md)".
+std::string refused_words(const CampaignResult& c);
+/// "case 7 of 100", or "case 107 of 100 planned and 7 skipped" when cases were skipped.
+std::string case_of(const CampaignResult& c, std::size_t case_number);
 /// Text for a terminal: control characters other than newline and tab (an ANSI escape, a
 /// carriage return, a bell from the code under test's stderr) are written as \xNN, visible
 /// and inert.

@@ -32,9 +32,10 @@ namespace gradfuzz::testing {
 namespace detail {
 
 /// The source as a campaign sees it, with one difference: any exception from the code under
-/// test other than gradfuzz's own (Armadillo's "incompatible matrix dimensions", say) is a
-/// finding about that code, as an adapter's error reply is (PROTOCOL.md), so the case fails
-/// with diagnosis `adapter_error` and is shrunk like any other failure.
+/// test other than gradfuzz's own (SourceError, ProtocolError, Unsupported), Armadillo's
+/// "incompatible matrix dimensions" say, is a finding about that code, as an adapter's error
+/// reply is (docs/PROTOCOL.md), so the case fails with diagnosis `adapter_error` and is shrunk
+/// like any other failure. Unsupported skips the case, as an adapter's unsupported reply does.
 class ExceptionsAreFindings final : public GradientSource {
  public:
   explicit ExceptionsAreFindings(GradientSource& source) : source_(source) {}
@@ -46,6 +47,8 @@ class ExceptionsAreFindings final : public GradientSource {
     } catch (const SourceError&) {
       throw;
     } catch (const ProtocolError&) {
+      throw;
+    } catch (const Unsupported&) {  // a case the code does not handle: skipped, not a finding
       throw;
     } catch (const std::exception& e) {
       throw SourceError(std::string("an exception escaped the backprop: ") + e.what());

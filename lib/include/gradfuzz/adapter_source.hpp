@@ -1,6 +1,6 @@
 #pragma once
 // AdapterSource: backprop code in any language, run as a child process that speaks the adapter
-// protocol (PROTOCOL.md, version 1: JSON Lines over its stdin and stdout).
+// protocol (docs/PROTOCOL.md, version 1.1: JSON Lines over its stdin and stdout).
 
 #include <chrono>
 #include <cstddef>
@@ -29,12 +29,13 @@ struct AdapterOptions {
 /// request at a time; it is ended, with everything in its process group, on every path out.
 ///
 /// Errors: an `{"id": .., "error": ..}` reply is the code under test failing (SourceError: a
-/// finding, diagnosis adapter_error). Any misbehaviour PROTOCOL.md lists (the command cannot
-/// start or exits, a line that is not one JSON object, a wrong id, a missing gradient, a value
-/// that is not a number or a rectangular matrix, no answer within the timeout, a line over the
-/// size limit) throws ProtocolError whose message names the command, the request (op and id,
-/// and the case's replay string) and quotes the last lines of its stderr; the process is ended
-/// before the throw, and every later request throws ProtocolError at once.
+/// finding, diagnosis adapter_error); an `{"id": .., "unsupported": ..}` reply is code that does
+/// not handle the case (Unsupported: the case is skipped). Any misbehaviour PROTOCOL.md lists (the
+/// command cannot start or exits, a line that is not one JSON object, a wrong id, a missing
+/// gradient, a value that is not a number or a rectangular matrix, no answer within the timeout, a
+/// line over the size limit) throws ProtocolError whose message names the command, the request (op
+/// and id, and the case's replay string) and quotes the last lines of its stderr; the process is
+/// ended before the throw, and every later request throws ProtocolError at once.
 class AdapterSource final : public GradientSource {
  public:
   /// Starts `command` through /bin/sh -c in a process group of its own and negotiates hello.
@@ -46,7 +47,7 @@ class AdapterSource final : public GradientSource {
   AdapterSource& operator=(const AdapterSource&) = delete;
 
   /// What hello negotiated: name (default "adapter"), convention, dtype as precision,
-  /// activations, losses, regularization, cost, intermediates.
+  /// activations, losses, regularization, cost, intermediates, and the 1.1 bounds (networks).
   SourceInfo info() const override;
   /// Whether hello said `cost: true` (the adapter answers `cost` requests).
   bool answers_cost() const;
@@ -55,8 +56,8 @@ class AdapterSource final : public GradientSource {
   /// Sends a `gradients` request for `c` and reads the reply (PROTOCOL.md). When hello said
   /// `cost: true` and the reply carries no cost, a `cost` request follows, so that the claim
   /// always holds the adapter's J then. Throws std::invalid_argument for a case outside what
-  /// hello declared (an activation, loss or lambda > 0 it does not support): the adapter is
-  /// never asked about those.
+  /// hello declared (an activation, loss or lambda > 0 it does not support, or a network
+  /// outside its declared bounds): the adapter is never asked about those.
   Claim claim(const Case& c) override;
   /// Sends a `cost` request for `c` (hello must have said `cost: true`, else std::logic_error)
   /// and returns the adapter's J. Errors as for claim().

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gradfuzz/check.hpp"
+#include "gradfuzz/network_bounds.hpp"
 
 namespace gradfuzz {
 
@@ -44,12 +45,30 @@ struct Failure {
   std::size_t shrink_checks = 0;  ///< candidates tried
 };
 
+/// Cases the source refused (an `unsupported` reply) for one reason.
+struct SkipReason {
+  std::string reason;  ///< the source's words
+  std::size_t cases = 0;
+  Case example;  ///< the first case refused for it (its replay string recreates it)
+};
+
 struct CampaignResult {
   std::string source;
+  /// What the source declared about the networks it handles (declared_bounds): the campaign
+  /// drew only inside it. Empty for a source that declares nothing beyond version 1.
+  NetworkBounds declared;
   std::uint64_t seed = 0;
   Shard shard;
   std::size_t cases_planned = 0;
-  std::size_t cases_run = 0;
+  std::size_t cases_run = 0;  ///< cases checked, skipped ones not included
+  /// Cases the source refused (Unsupported): counted apart, never shrunk; the campaign drew
+  /// another for each, until cases_planned were checked or more than that were refused.
+  std::size_t cases_skipped = 0;
+  std::vector<SkipReason> skips;  ///< by reason, in the order first met
+  /// When more than half of the drawn cases were refused: what the refused cases share that the
+  /// checked ones do not, as the hello fields that would describe the code (e.g. "depth: it
+  /// answered for depth 3 only and refused 1, 2"). Empty otherwise.
+  std::vector<std::string> refusal_hints;
   arma::uword kink_entries = 0;     ///< entries at relu kinks (never failed)
   arma::uword kink_unverified = 0;  ///< of those, outside the one-sided bracket
   /// Borderline entries the convergence-rate verdict found right (compare.hpp).
@@ -65,8 +84,14 @@ struct CampaignResult {
   /// cases run so far are kept, and a failure found is kept as far as it was shrunk.
   bool interrupted = false;
 
-  /// No failure, no misbehaviour, and every planned case run (not interrupted).
-  bool passed() const { return !failure && !misbehaviour && !interrupted; }
+  /// More than half of the cases drawn were refused, so the campaign stopped with too little
+  /// of the code checked (the CLI exits with status 2). A campaign that ended at a failure or a
+  /// misbehaviour stopped for that instead.
+  bool mostly_refused() const {
+    return !failure && !misbehaviour && 2 * cases_skipped > cases_skipped + cases_run;
+  }
+  /// No failure, no misbehaviour, every planned case run (not interrupted), not mostly refused.
+  bool passed() const { return !failure && !misbehaviour && !interrupted && !mostly_refused(); }
 };
 
 }  // namespace gradfuzz

@@ -54,8 +54,13 @@ struct CaseResult {
   std::optional<std::string> source_error;  ///< the code under test failed on this case
   std::optional<Diagnosis> diagnosis;       ///< set for a failed case when asked for
   std::optional<FastSummary> fast;          ///< set when checked in fast mode
+  /// The source does not handle this case (Unsupported): why. Nothing was checked; the case is
+  /// neither passed nor failed but skipped, and passed() says nothing was found wrong.
+  std::optional<std::string> unsupported;
 
+  /// Nothing was found wrong (a skipped case included).
   bool passed() const;
+  bool skipped() const { return unsupported.has_value(); }
   arma::uword kink_entries() const;
   arma::uword kink_unverified() const;
   arma::uword borderline_settled() const;
@@ -90,6 +95,8 @@ void diagnose_fully(CaseResult& result, GradientSource& source, const CheckOptio
 /// exactly the quantities it claims. A failed case is diagnosed when options.diagnose is set, in
 /// full mode only: a fast check names the failing quantities and entries
 /// (QuantityCheck::localized) and leaves the diagnosis to diagnose_fully.
+/// A source that does not handle the case (Unsupported, on its claim or on a cost request of
+/// --numeric-from source) gives a skipped result: `unsupported` set, nothing checked.
 /// Throws std::invalid_argument for options.numeric_from = source with a source that does not
 /// compute its cost or with the complex step.
 CaseResult check_case(const Case& c, GradientSource& source, const CheckOptions& options = {});

@@ -10,6 +10,7 @@
 
 #include "gradfuzz/case.hpp"
 #include "gradfuzz/convention.hpp"
+#include "gradfuzz/network_bounds.hpp"
 #include "gradfuzz/quantity.hpp"
 
 namespace gradfuzz {
@@ -22,7 +23,10 @@ struct SourceInfo {
   std::vector<Activation> activations = all_activations();  ///< supported activations
   std::vector<Loss> losses = all_losses();                  ///< supported losses
   bool regularization = true;                               ///< accepts lambda > 0
-  bool intermediates = false;                               ///< may claim dZ<l>, dA<l>
+  /// Further bounds on the networks it handles (depth, output units, widths, batch, labels,
+  /// hidden and output activations apart); empty: anything the lists above allow.
+  NetworkBounds networks;
+  bool intermediates = false;  ///< may claim dZ<l>, dA<l>
   /// Answers cost(c): J from its own forward pass (PROTOCOL.md's `cost` request).
   bool cost = false;
   /// Claims only some quantities (a set of user formulas claims their left sides): check_case
@@ -39,6 +43,14 @@ struct SourceInfo {
 /// Thrown by a source whose code under test failed on a case (an exception in the user's
 /// backprop, an adapter's error reply). That is a finding about the code, not about gradfuzz.
 class SourceError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Thrown by a source whose code does not handle a case (an adapter's `unsupported` reply): not
+/// a finding and not a misbehaviour. A campaign counts the case as skipped, with what() as the
+/// reason, and draws another.
+class Unsupported : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
@@ -66,7 +78,8 @@ class GradientSource {
   virtual SourceInfo info() const = 0;
   /// The gradients the source claims for `c`: every dW<l> and db<l>, and, if info() says
   /// intermediates, any of dZ<l>, dA<l>. Parameter gradients follow info().convention;
-  /// intermediates are per example. Throws SourceError if the code under test fails.
+  /// intermediates are per example. Throws SourceError if the code under test fails, and
+  /// Unsupported if it does not handle the case.
   virtual Gradients gradients(const Case& c) = 0;
   /// gradients(c) and whatever else the source can say about them (check_case asks this);
   /// the default adds cost(c) when info().cost.

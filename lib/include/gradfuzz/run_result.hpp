@@ -30,7 +30,8 @@ struct RunResult {
   std::vector<CampaignResult> campaigns;  ///< campaigns expected to pass
   std::vector<MutantOutcome> mutants;     ///< campaigns expected to catch a bug
 
-  /// Every case and campaign passed and every mutant was caught with its expected diagnosis.
+  /// Every case and campaign passed and every mutant was caught with its expected diagnosis;
+  /// no single case was refused and no campaign mostly refused.
   bool passed() const;
   /// Whether the code under test misbehaved (a ProtocolError ended a campaign).
   bool misbehaved() const;
@@ -42,6 +43,12 @@ struct RunResult {
   bool stopped = false;
   /// stopped, or a campaign was interrupted: some planned checks were not run.
   bool interrupted() const;
+  /// Whether something was found wrong: a failed case, a campaign's failure, a mutant not
+  /// caught or not diagnosed as expected.
+  bool found_wrong() const;
+  /// Whether the code refused what it was asked: a single case (a replay) it does not handle,
+  /// or a campaign of which it refused more than half the cases drawn.
+  bool refused() const;
   std::size_t cases_run() const;
   arma::uword kink_entries() const;
 };

@@ -166,10 +166,9 @@ void AdapterSource::Impl::admit(const Case& c) const {
   if (interrupted || stop_requested())
     throw Interrupted("adapter '" + command + "' is not asked again: the run was interrupted");
   const SourceInfo& info = hello.info;
-  for (Activation g : c.spec.activations)
-    if (!contains(info.activations, g))
-      throw std::invalid_argument("adapter '" + info.name + "' does not support the activation " +
-                                  std::string(to_string(g)) + " (its hello)");
+  if (const auto why = outside(info.networks, info.activations, c))
+    throw std::invalid_argument("adapter '" + info.name + "' does not handle this case: " + *why +
+                                " (its hello)");
   if (!contains(info.losses, c.spec.loss))
     throw std::invalid_argument("adapter '" + info.name + "' does not support the loss " +
                                 std::string(to_string(c.spec.loss)) + " (its hello)");

@@ -191,7 +191,34 @@ bool flag(const json& response, const char* field, bool fallback) {
   return response[field].get<bool>();
 }
 
-// The reply answers request `id`, and is not an error reply (SourceError: a finding).
+// A whole number >= 1, or a range [min, max] of them (PROTOCOL.md 1.1's depth, output_units).
+std::optional<Range> range(const json& response, const char* field) {
+  if (!response.contains(field)) return std::nullopt;
+  const json& j = response[field];
+  auto whole = [](const json& x) -> std::optional<arma::uword> {
+    if (!x.is_number_integer() || x.get<std::int64_t>() < 1) return std::nullopt;
+    return static_cast<arma::uword>(x.get<std::int64_t>());
+  };
+  if (const auto n = whole(j)) return Range{*n, *n};
+  if (j.is_array() && j.size() == 2) {
+    const auto lo = whole(j[0]), hi = whole(j[1]);
+    if (lo && hi && *lo <= *hi) return Range{*lo, *hi};
+  }
+  throw ResponseError(std::string("answered hello with '") + field + "' " + j.dump() +
+                      ", not a whole number >= 1 or a range [min, max] of them");
+}
+
+std::optional<arma::uword> bound(const json& response, const char* field) {
+  if (!response.contains(field)) return std::nullopt;
+  const json& j = response[field];
+  if (!j.is_number_integer() || j.get<std::int64_t>() < 1)
+    throw ResponseError(std::string("answered hello with '") + field + "' " + j.dump() +
+                        ", not a whole number >= 1");
+  return static_cast<arma::uword>(j.get<std::int64_t>());
+}
+
+// The reply answers request `id`, and is neither an error reply (SourceError: a finding) nor
+// an unsupported one (Unsupported: a skipped case).
 void check_id(const json& response, std::int64_t id) {
   const auto got = response.find("id");
   if (got == response.end())
@@ -201,12 +228,14 @@ void check_id(const json& response, std::int64_t id) {
                         " (responses come one per request, in order)");
   if (const auto error = response.find("error"); error != response.end())
     throw SourceError(error->is_string() ? error->get<std::string>() : error->dump());
+  if (const auto why = response.find("unsupported"); why != response.end())
+    throw Unsupported(why->is_string() ? why->get<std::string>() : why->dump());
 }
 
 }  // namespace
 
 std::string hello_request() {
-  return R"({"gradfuzz":1,"op":"hello"})";
+  return R"({"gradfuzz":1,"minor":)" + std::to_string(kMinorVersion) + R"(,"op":"hello"})";
 }
 
 std::string bye_request() {
@@ -302,6 +331,39 @@ Hello read_hello(const json& response) {
                                            "sigmoid, tanh, relu, leaky_relu, linear, softmax");
   if (response.contains("losses"))
     h.info.losses = names<Loss>(response, "losses", find_loss, "bce, ce, mse");
+  // Version 1.1: what the networks may be, each field optional.
+  const char* known = "sigmoid, tanh, relu, leaky_relu, linear, softmax";
+  NetworkBounds& b = h.info.networks;
+  if (response.contains("hidden_activations"))
+    b.hidden_activations =
+        names<Activation>(response, "hidden_activations", find_activation, known);
+  if (response.contains("output_activations"))
+    b.output_activations =
+        names<Activation>(response, "output_activations", find_activation, known);
+  if (!response.contains("activations") && (b.hidden_activations || b.output_activations)) {
+    // The specific lists say it all: info.activations is what either kind of layer may use.
+    std::vector<Activation> either;
+    for (Activation a : all_activations())
+      for (const auto& list : {b.hidden_activations, b.output_activations})
+        if (list && std::find(list->begin(), list->end(), a) != list->end() &&
+            std::find(either.begin(), either.end(), a) == either.end())
+          either.push_back(a);
+    if (!b.hidden_activations || !b.output_activations)
+      for (Activation a : all_activations())  // the unnamed kind may use anything
+        if (std::find(either.begin(), either.end(), a) == either.end()) either.push_back(a);
+    h.info.activations = either;
+  }
+  b.same_hidden_activation = flag(response, "same_hidden_activation", false);
+  b.depth = range(response, "depth");
+  b.output_units = range(response, "output_units");
+  b.max_width = bound(response, "max_width");
+  b.max_batch = bound(response, "max_batch");
+  if (response.contains("labels")) {
+    const json& labels = response["labels"];
+    if (labels != "hard" && labels != "any")
+      throw ResponseError("answered hello with labels " + labels.dump() + " (known: hard, any)");
+    b.hard_labels = labels == "hard";
+  }
   // No network can be drawn from these: the hello's fault, not the options'.
   if (h.info.activations.empty())
     throw ResponseError("answered hello with an empty 'activations' list: no network can be drawn");

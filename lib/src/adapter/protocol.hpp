@@ -1,6 +1,6 @@
 #pragma once
-// PROTOCOL.md version 1 on the wire: requests as text, responses from text. Knows nothing of
-// processes; AdapterSource says who answered what when a response is wrong.
+// docs/PROTOCOL.md (version 1.1) on the wire: requests as text, responses from text. Knows
+// nothing of processes; AdapterSource says who answered what when a response is wrong.
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -20,7 +20,11 @@ class ResponseError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// `{"gradfuzz":1,"op":"hello"}`
+/// The minor version of the protocol the tool speaks, sent in hello (version 1.1: a hello may
+/// declare bounds on the networks, a request may be answered `unsupported`).
+inline constexpr int kMinorVersion = 1;
+
+/// `{"gradfuzz":1,"minor":1,"op":"hello"}`: major version 1 as before, and the minor version.
 std::string hello_request();
 /// `{"op":"bye"}`
 std::string bye_request();
@@ -44,7 +48,8 @@ nlohmann::json parse_response(std::string_view line);
 struct Hello {
   SourceInfo info;
 };
-/// Reads a hello response; every field but `ok` is optional, with PROTOCOL.md's defaults.
+/// Reads a hello response; every field but `ok` is optional, with PROTOCOL.md's defaults; the
+/// 1.1 fields fill info.networks (and info.activations, when only the specific lists are given).
 /// Throws ResponseError for `ok` not true, a field of the wrong type or an unknown name, and
 /// for lists no network can be drawn from (no activation, only softmax, no loss).
 Hello read_hello(const nlohmann::json& response);
@@ -54,13 +59,13 @@ Hello read_hello(const nlohmann::json& response);
 /// 1-D array and a single number a 0-d one (recorded in written_shapes, held as 1 x k). Keys
 /// the network does not have are ignored. Throws SourceError for an error reply and
 /// ResponseError for a wrong id, a missing gradient, or a value that is not a number or a
-/// rectangular matrix.
+/// rectangular matrix, and Unsupported for an `unsupported` reply.
 Claim read_gradients(const nlohmann::json& response, const Case& c, std::int64_t id,
                      bool intermediates);
 
 /// Reads a cost response to request `id`: {"id": .., "cost": J}. Throws SourceError for an
-/// error reply and ResponseError for a wrong id or a missing or non-numeric cost (a non-finite
-/// number is read: it is a finding).
+/// error reply, Unsupported for an `unsupported` one and ResponseError for a wrong id or a missing
+/// or non-numeric cost (a non-finite number is read: it is a finding).
 double read_cost(const nlohmann::json& response, std::int64_t id);
 
 }  // namespace gradfuzz::detail

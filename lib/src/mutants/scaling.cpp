@@ -106,6 +106,8 @@ void add_scaling_families(std::vector<FittedFamily>& out) {
   out.push_back(family("scaled_weight_gradients", S::step_weight_gradient));
   out.push_back(family("scaled_bias_gradients", S::step_bias_gradient));
   out.push_back(family("scaled_output_delta", S::step_output_delta));
+  out.push_back(family("scaled_weight_gradients_and_l2",
+                       S::step_weight_gradient | S::step_regularization_gradient));
   out.push_back(family("scaled_gradients_and_l2", S::step_weight_gradient | S::step_bias_gradient |
                                                       S::step_regularization_gradient));
 }

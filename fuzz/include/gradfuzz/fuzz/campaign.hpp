@@ -27,9 +27,16 @@ struct CampaignOptions {
 /// Called after each case: (cases done, cases planned).
 using Progress = std::function<void(std::size_t, std::size_t)>;
 
-/// Narrows `options` to what `info` supports (activations, losses, regularization); throws
-/// std::invalid_argument when nothing is left to draw.
+/// Narrows `options` to what `info` supports: activations (hidden and output apart), losses,
+/// regularization, and the bounds of info.networks. A declared depth or output_units range
+/// takes the place of the default ranges ([min_layers, max_layers], [1, max_width]) and narrows
+/// a --depth or --output-units given; max_width, max_batch and hard labels narrow the options.
+/// Throws std::invalid_argument when nothing is left to draw, saying which options clash.
 GeneratorOptions supported_by(GeneratorOptions options, const SourceInfo& info);
+
+/// What `info` declares about its networks, as reports show it: info.networks, with the
+/// activations of version 1's list where it names fewer than all and nothing more specific.
+NetworkBounds declared_bounds(const SourceInfo& info);
 
 /// The recipe of case `index` (0-based) of a campaign with `seed`.
 CaseRecipe draw_case(const GeneratorOptions& options, std::uint64_t seed, std::size_t index);
