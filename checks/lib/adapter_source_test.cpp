@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
+#include <sstream>
 #include <string>
 
 #include "adapter_test_support.hpp"
@@ -14,6 +16,8 @@
 #include "gradfuzz/forward.hpp"
 #include "gradfuzz/fuzz/campaign.hpp"
 #include "gradfuzz/recipe.hpp"
+#include "gradfuzz/reports/console_reporter.hpp"
+#include "gradfuzz/reports/json_reporter.hpp"
 #include "hand_cases.hpp"
 
 namespace gradfuzz {
@@ -212,6 +216,26 @@ TEST(AdapterSource, BareNaNIsANonFiniteFinding) {
   EXPECT_FALSE(r.passed());
   ASSERT_TRUE(r.diagnosis);
   EXPECT_EQ(r.diagnosis->id, "non_finite");
+  // Its relative error reads NaN (it is the worst entry), in the console's failure table and in
+  // JSON, never 0.
+  ASSERT_FALSE(r.failures().empty());
+  EXPECT_TRUE(std::isnan(r.failures().front()->worst.rel_error));
+  CampaignOptions o;
+  o.cases = 5;
+  RunResult run;
+  run.command = "check";
+  run.campaigns.push_back(fuzz(source, o));
+  ASSERT_TRUE(run.campaigns.back().failure);
+  std::ostringstream console, json;
+  ConsoleReporter(console, {}).report(run);
+  JsonReporter(json).report(run);
+  const std::string text = console.str();
+  const auto row = text.find("\n    dW1 ");
+  ASSERT_NE(row, std::string::npos) << text;
+  const std::string line = text.substr(row + 1, text.find('\n', row + 1) - row - 1);
+  EXPECT_NE(line.find("NaN  mean"), std::string::npos) << "rel.err reads NaN: " << line;
+  EXPECT_EQ(line.find("0.00e+00"), std::string::npos) << line;
+  EXPECT_NE(json.str().find("\"rel_error\": \"NaN\""), std::string::npos);
   AdapterSource tokens(test_adapter("hostile.py nan_tokens"), options());
   const CaseResult t = check_case(course_case(), tokens);
   ASSERT_TRUE(t.diagnosis);

@@ -12,6 +12,7 @@ namespace gradfuzz {
 namespace {
 
 std::string num(double x) {
+  if (std::isnan(x)) return "NaN";  // printf's "nan" or "-nan"
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.6g", x);
   return buffer;
