@@ -260,6 +260,23 @@ TEST(AdapterSource, AFlatListIsAShapeFindingThatSaysSo) {
   ASSERT_TRUE(s.diagnosis);
   EXPECT_EQ(s.diagnosis->id, "bias_sum_axis");
   EXPECT_NE(s.diagnosis->message.find("a single number"), std::string::npos);
+  EXPECT_NE(s.diagnosis->message.find("summed over every axis"), std::string::npos)
+      << "db1 has 4 units: one number is every axis summed\n"
+      << s.diagnosis->message;
+  // One unit: the sum over the examples, squeezed, is that number too; not "every axis".
+  CaseRecipe one_unit;
+  one_unit.spec.sizes = {2, 1};
+  one_unit.spec.activations = {Activation::sigmoid};
+  one_unit.batch = 3;
+  const CaseResult u = check_case(make_case(one_unit), scalar);
+  ASSERT_TRUE(u.diagnosis);
+  EXPECT_EQ(u.diagnosis->id, "bias_sum_axis");
+  EXPECT_EQ(u.diagnosis->message.find("was summed over every axis"), std::string::npos)
+      << u.diagnosis->message;
+  EXPECT_NE(u.diagnosis->message.find("layer 1 has one unit, so dZ1 summed over the examples "
+                                      "(axis=1) with its axes dropped"),
+            std::string::npos)
+      << u.diagnosis->message;
 }
 
 TEST(AdapterSource, AMissingInvMIsDiagnosed) {

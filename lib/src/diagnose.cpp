@@ -162,6 +162,15 @@ Diagnosis written_shape_problem(const QuantityCheck& q, arma::uword m) {
             shapes + ": dZ" + l + " was summed over the units (axis=0) and the axis dropped; db[" +
                 l + "] = 1/m np.sum(dZ[" + l + "], axis=1, keepdims=True) sums over the examples",
             std::nullopt, q.quantity.layer};
+  // A layer of one unit: summing over the examples and squeezing gives one number too.
+  if (bias && got.ndim == 0 && want.rows == 1)
+    return {"bias_sum_axis",
+            shapes + ": layer " + l + " has one unit, so dZ" + l +
+                " summed over the examples (axis=1) with its axes dropped (np.squeeze, float) "
+                "gives this number, as a sum over every axis would; db[" +
+                l + "] = 1/m np.sum(dZ[" + l +
+                "], axis=1, keepdims=True) keeps it a (1 x 1) matrix",
+            std::nullopt, q.quantity.layer};
   if (bias && got.ndim == 0)
     return {"bias_sum_axis",
             shapes + ": dZ" + l + " was summed over every axis; db[" + l + "] = 1/m np.sum(dZ[" +
