@@ -542,7 +542,8 @@ TEST(AdapterSource, FiniteDifferencesOfTheAdaptersCostPassACorrectAdapterInEvery
 TEST(AdapterSource, AWrongCostIsAForwardCostFindingWhicheverCostIsDifferentiated) {
   for (const auto& [bug, cause] : std::vector<std::pair<std::string, std::string>>{
            {"cost_no_l2", "the loss without the L2 term"},
-           {"cost_no_inv_m", "summed over the batch"}}) {
+           {"cost_no_inv_m", "summed over the batch"},
+           {"cost_over_units", "your J is averaged over the nL = 2 output units too"}}) {
     for (NumericFrom from : {NumericFrom::reference, NumericFrom::source}) {
       CampaignOptions o;
       o.cases = 20;

@@ -353,6 +353,21 @@ std::string cost_cause(const Case& c, const CostCheck& cost) {
     return ": its L2 term lacks the 1/m, lambda/2 sum ||W[l]||^2 instead of lambda/2m";
   if (c.spec.loss == Loss::mse && near(2 * mean_loss + l2))
     return ": its mse lacks the 1/2 of (1/2m) sum (A[L] - Y)^2";
+  // J divided by a whole number: averaged over more than the batch.
+  const double nL = static_cast<double>(c.spec.n(c.depth()));
+  auto divided = [&](double k) {
+    return k > 1 && (near(cost.reference / k) || near(mean_loss / k + l2));
+  };
+  std::string over;
+  if (divided(nL))
+    over = "your J is averaged over the nL = " + num(nL) +
+           " output units too (a mean over every entry, where J sums the loss over the units "
+           "and averages it over the m examples only)";
+  if (divided(m))
+    over += (over.empty() ? "" : ", or ") + std::string("it is divided by m = ") + num(m) +
+            " twice (the mean of a mean over the batch)";
+  if (over.empty() && divided(2)) over = "it is half of J (an extra 1/2)";
+  if (!over.empty()) return ": " + over;
   if (near(-cost.reference)) return ": its sign is flipped (a cross-entropy is -sum Y log A)";
   return "";
 }
