@@ -1,7 +1,8 @@
-// libFuzzer entry point for what an adapter may send back (PROTOCOL.md). Any bytes, taken as one
-// response line to hello, gradients or cost, must either be read or raise the protocol's own
+// libFuzzer entry point for what an adapter may send back (docs/PROTOCOL.md). Any bytes, taken as
+// one response line to hello, gradients or cost, must either be read or raise the protocol's own
 // errors: ResponseError for a line that breaks the protocol, SourceError for an adapter's error
-// reply. No crash, no sanitizer report, no other exception. What is read must name only
+// reply, Unsupported for its unsupported reply. No crash, no sanitizer report, no other
+// exception. What is read must name only
 // quantities the network has.
 //
 // Built only with -DGRADFUZZ_BUILD_FUZZERS=ON and clang (see fuzz/CMakeLists.txt):
@@ -65,12 +66,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)detail::read_cost(response, 7);
   } catch (const detail::ResponseError&) {
   } catch (const SourceError&) {
+  } catch (const Unsupported&) {
   }
   for (const bool intermediates : {false, true}) {
     try {
       require_consistent(detail::read_gradients(response, network(), 7, intermediates), network());
     } catch (const detail::ResponseError&) {
     } catch (const SourceError&) {
+    } catch (const Unsupported&) {
     }
   }
   return 0;

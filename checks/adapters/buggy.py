@@ -6,6 +6,8 @@
   no_inv_m     dW and db without 1/m (missing_inv_m)
   cost_no_l2   right gradients, but its cost (hello "cost": true) leaves out the L2 term
   cost_no_inv_m  right gradients, but its cost sums the loss over the batch (no 1/m)
+  cost_over_units  right gradients, but its cost is a mean over every entry: the loss is also
+                 divided by nL, the output units (scikit-learn's squared loss does this)
   layer1_unsquared  sends intermediates; layer 1 (only) uses 1 - A1 for tanh's derivative
 """
 
@@ -48,6 +50,8 @@ def main():
         J = cost(net, params, X, Y)
         L, m = len(net["layers"]) - 1, X.shape[1]
         l2 = net["lambda"] / (2 * m) * sum((params["W%d" % l] ** 2).sum() for l in range(1, L + 1))
+        if bug == "cost_over_units":
+            return (J - l2) / net["layers"][-1] + l2
         return J - l2 if bug == "cost_no_l2" else m * (J - l2) + l2
 
     serve(gradients, name="buggy_" + bug, intermediates=bug == "layer1_unsquared",

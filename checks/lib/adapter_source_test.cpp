@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
+#include <sstream>
 #include <string>
 
 #include "adapter_test_support.hpp"
@@ -14,6 +16,8 @@
 #include "gradfuzz/forward.hpp"
 #include "gradfuzz/fuzz/campaign.hpp"
 #include "gradfuzz/recipe.hpp"
+#include "gradfuzz/reports/console_reporter.hpp"
+#include "gradfuzz/reports/json_reporter.hpp"
 #include "hand_cases.hpp"
 
 namespace gradfuzz {
@@ -212,6 +216,26 @@ TEST(AdapterSource, BareNaNIsANonFiniteFinding) {
   EXPECT_FALSE(r.passed());
   ASSERT_TRUE(r.diagnosis);
   EXPECT_EQ(r.diagnosis->id, "non_finite");
+  // Its relative error reads NaN (it is the worst entry), in the console's failure table and in
+  // JSON, never 0.
+  ASSERT_FALSE(r.failures().empty());
+  EXPECT_TRUE(std::isnan(r.failures().front()->worst.rel_error));
+  CampaignOptions o;
+  o.cases = 5;
+  RunResult run;
+  run.command = "check";
+  run.campaigns.push_back(fuzz(source, o));
+  ASSERT_TRUE(run.campaigns.back().failure);
+  std::ostringstream console, json;
+  ConsoleReporter(console, {}).report(run);
+  JsonReporter(json).report(run);
+  const std::string text = console.str();
+  const auto row = text.find("\n    dW1 ");
+  ASSERT_NE(row, std::string::npos) << text;
+  const std::string line = text.substr(row + 1, text.find('\n', row + 1) - row - 1);
+  EXPECT_NE(line.find("NaN  mean"), std::string::npos) << "rel.err reads NaN: " << line;
+  EXPECT_EQ(line.find("0.00e+00"), std::string::npos) << line;
+  EXPECT_NE(json.str().find("\"rel_error\": \"NaN\""), std::string::npos);
   AdapterSource tokens(test_adapter("hostile.py nan_tokens"), options());
   const CaseResult t = check_case(course_case(), tokens);
   ASSERT_TRUE(t.diagnosis);
@@ -236,6 +260,23 @@ TEST(AdapterSource, AFlatListIsAShapeFindingThatSaysSo) {
   ASSERT_TRUE(s.diagnosis);
   EXPECT_EQ(s.diagnosis->id, "bias_sum_axis");
   EXPECT_NE(s.diagnosis->message.find("a single number"), std::string::npos);
+  EXPECT_NE(s.diagnosis->message.find("summed over every axis"), std::string::npos)
+      << "db1 has 4 units: one number is every axis summed\n"
+      << s.diagnosis->message;
+  // One unit: the sum over the examples, squeezed, is that number too; not "every axis".
+  CaseRecipe one_unit;
+  one_unit.spec.sizes = {2, 1};
+  one_unit.spec.activations = {Activation::sigmoid};
+  one_unit.batch = 3;
+  const CaseResult u = check_case(make_case(one_unit), scalar);
+  ASSERT_TRUE(u.diagnosis);
+  EXPECT_EQ(u.diagnosis->id, "bias_sum_axis");
+  EXPECT_EQ(u.diagnosis->message.find("was summed over every axis"), std::string::npos)
+      << u.diagnosis->message;
+  EXPECT_NE(u.diagnosis->message.find("layer 1 has one unit, so dZ1 summed over the examples "
+                                      "(axis=1) with its axes dropped"),
+            std::string::npos)
+      << u.diagnosis->message;
 }
 
 TEST(AdapterSource, AMissingInvMIsDiagnosed) {
@@ -501,7 +542,8 @@ TEST(AdapterSource, FiniteDifferencesOfTheAdaptersCostPassACorrectAdapterInEvery
 TEST(AdapterSource, AWrongCostIsAForwardCostFindingWhicheverCostIsDifferentiated) {
   for (const auto& [bug, cause] : std::vector<std::pair<std::string, std::string>>{
            {"cost_no_l2", "the loss without the L2 term"},
-           {"cost_no_inv_m", "summed over the batch"}}) {
+           {"cost_no_inv_m", "summed over the batch"},
+           {"cost_over_units", "your J is averaged over the nL = 2 output units too"}}) {
     for (NumericFrom from : {NumericFrom::reference, NumericFrom::source}) {
       CampaignOptions o;
       o.cases = 20;

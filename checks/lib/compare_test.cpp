@@ -62,6 +62,27 @@ TEST(Compare, NaNOrInfOnEitherSideFails) {
   }
 }
 
+// A NaN claim's relative error is NaN, not 0, and the NaN entry is the worst even when another
+// entry is wrong by far (its rel.err would otherwise read 0.00e+00 beside a 1.0).
+TEST(Compare, ANaNClaimIsTheWorstEntryWithARelativeErrorOfNaN) {
+  arma::mat claimed = kNumeric;
+  claimed(0, 0) = -kNumeric(0, 0);  // wrong: relative error 1
+  claimed(1, 2) = kNaN;
+  const QuantityCheck q = check(claimed, exact(kNumeric));
+  EXPECT_EQ(q.worst.row, 1u);
+  EXPECT_EQ(q.worst.col, 2u);
+  EXPECT_TRUE(std::isnan(q.worst.rel_error));
+  EXPECT_TRUE(std::isnan(relative_error(kNaN, 1.0)));
+  EXPECT_TRUE(std::isnan(relative_error(1.0, kInf)));
+  EXPECT_EQ(relative_error(0.0, 0.0), 0.0);
+  EXPECT_EQ(relative_error(2.0, 1.0), 0.5);
+  EXPECT_TRUE(worse_error(kNaN, 1.0));
+  EXPECT_FALSE(worse_error(1.0, kNaN));
+  EXPECT_FALSE(worse_error(kNaN, kNaN));
+  EXPECT_TRUE(worse_error(0.5, 0.25));
+  EXPECT_FALSE(worse_error(0.25, 0.5));
+}
+
 TEST(Compare, NonFiniteEverywhereStillFails) {
   const arma::mat nan(2, 3, arma::fill::value(kNaN));
   const QuantityCheck c = check(nan, exact(nan));

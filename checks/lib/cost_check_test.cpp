@@ -105,5 +105,25 @@ RC_GTEST_PROP(CheckCase, ARightCostPassesAndAWrongOneIsAForwardCostFinding, ()) 
   RC_ASSERT(failed.diagnosis->message.find("summed over the batch") != std::string::npos);
 }
 
+// A J that is the true one divided by a whole number says which: averaged over the output
+// units too (a mean over every entry, as scikit-learn's squared loss is), or over m twice.
+RC_GTEST_PROP(CheckCase, AJAveragedOverTheOutputUnitsOrTheBatchTwiceSaysSo, ()) {
+  const Case c = make_case(*checks::arbitrary_recipe());
+  const ForwardPass f = forward(c);
+  const double m = static_cast<double>(c.m()), nL = static_cast<double>(c.spec.n(c.depth()));
+  for (const auto& [k, words] : std::vector<std::pair<double, std::string>>{
+           {nL, "your J is averaged over the nL = "}, {m, "it is divided by m = "}}) {
+    if (k < 2 || f.loss_sum / m * (1 - 1 / k) < 1e-4 * f.cost) continue;  // no visible slip
+    Costed divided([k = k](const Case& x) {
+      const ForwardPass g = forward(x);
+      return g.loss_sum / static_cast<double>(x.m()) / k + g.l2;
+    });
+    const CaseResult r = check_case(c, divided);
+    RC_ASSERT(!r.passed());
+    RC_ASSERT(r.diagnosis && r.diagnosis->id == "forward_cost");
+    RC_ASSERT(r.diagnosis->message.find(words) != std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace gradfuzz

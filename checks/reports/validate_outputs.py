@@ -16,6 +16,11 @@ os.makedirs(outdir, exist_ok=True)
 schema = json.load(open(schema_path))
 jsonschema.Draft7Validator.check_schema(schema)
 
+def adapter(script_and_args):
+    return "/usr/bin/python3 " + os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                                              "adapters", script_and_args)
+
+
 runs = {
     "failing": (["check", "--builtin", "no_inv_m", "--seed", "3"], 1),
     "passing": (["check", "--builtin", "reference", "--cases", "20", "--seed", "1"], 0),
@@ -26,6 +31,16 @@ runs = {
         " --bug cost_no_l2", "--numeric-from", "adapter", "--seed", "1", "--cases", "5"], 1),
     "replay": (["replay", "v1;sizes=2,3,1;act=relu,sigmoid;loss=bce;lambda=0.5;slope=0.01;m=3;"
                 "seed=9;scale=1;values=grid;labels=soft", "--builtin", "l2_on_biases"], 1),
+    # Protocol 1.1: what the code declared, cases it refused, a campaign it mostly refused.
+    "declared": (["check", "--adapter", adapter("declared.py --needs hidden_output"), "--seed", "1",
+                  "--cases", "10"], 0),
+    "skipped": (["check", "--adapter", adapter("refusing.py --refuse linear_output"), "--seed",
+                 "3", "--cases", "30"], 0),
+    "refused": (["check", "--adapter", adapter("refusing.py --refuse not_depth_3"), "--seed", "3",
+                 "--cases", "10"], 2),
+    "refused_replay": (["replay", "v1;sizes=2,1;act=linear;loss=mse;lambda=0;slope=0.01;m=2;"
+                        "seed=1;scale=1;values=continuous;labels=hard", "--adapter",
+                        adapter("refusing.py --refuse linear_output")], 2),
 }
 failures = 0
 for name, (args, status) in runs.items():

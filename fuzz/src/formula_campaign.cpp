@@ -68,7 +68,7 @@ CampaignOptions formula_campaign_options(const formula::Formula& f,
     formula::require_depth(f, pinned);
   } else if (g.depth) {  // --depth: as a pinned depth, but a range, at least what it needs
     const auto need = static_cast<arma::uword>(formula::minimum_depth(f));
-    if (g.depth->max < need) formula::require_depth(f, static_cast<int>(g.depth->max));
+    if (g.depth->max < need) formula::require_depth(f, static_cast<int>(g.depth->max), "--depth");
     g.depth->min = std::max(g.depth->min, need);
   } else {
     const int depth = formula::minimum_depth(f);

@@ -70,7 +70,7 @@ Judgement judge(const arma::mat& g, const NumericQuantity& n, const arma::mat& m
       }
       if (excess > j.worst_excess) {
         j.worst_excess = excess;
-        j.worst = {r, c, claimed, numeric, abs_error, scale > 0 ? abs_error / scale : 0.0, kink};
+        j.worst = {r, c, claimed, numeric, abs_error, relative_error(claimed, numeric), kink};
       }
     }
   return j;
@@ -85,6 +85,17 @@ bool all_finite(const arma::mat& M) {
 Tolerance Tolerance::for_precision(Precision p) {
   if (p == Precision::float32) return {2e-4, 64, machine_epsilon(p), 4};
   return {1e-7, 64, machine_epsilon(p), 4};
+}
+
+double relative_error(double g, double n) {
+  if (!std::isfinite(g) || !std::isfinite(n)) return std::numeric_limits<double>::quiet_NaN();
+  const double scale = std::max(std::abs(g), std::abs(n));
+  return scale > 0 ? std::abs(g - n) / scale : 0.0;
+}
+
+bool worse_error(double a, double b) {
+  if (std::isnan(a)) return !std::isnan(b);
+  return !std::isnan(b) && a > b;
 }
 
 double relative_difference(const arma::mat& g, const arma::mat& n) {

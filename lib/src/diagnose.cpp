@@ -15,6 +15,7 @@ namespace gradfuzz {
 namespace {
 
 std::string num(double x) {
+  if (std::isnan(x)) return "NaN";  // printf's "nan" or "-nan"
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.6g", x);
   return buffer;
@@ -85,6 +86,15 @@ Diagnosis written_shape_problem(const QuantityCheck& q, arma::uword m) {
     return {"bias_sum_axis",
             shapes + ": dZ" + l + " was summed over the units (axis=0) and the axis dropped; db[" +
                 l + "] = 1/m np.sum(dZ[" + l + "], axis=1, keepdims=True) sums over the examples",
+            std::nullopt, q.quantity.layer};
+  // A layer of one unit: summing over the examples and squeezing gives one number too.
+  if (bias && got.ndim == 0 && want.rows == 1)
+    return {"bias_sum_axis",
+            shapes + ": layer " + l + " has one unit, so dZ" + l +
+                " summed over the examples (axis=1) with its axes dropped (np.squeeze, float) "
+                "gives this number, as a sum over every axis would; db[" +
+                l + "] = 1/m np.sum(dZ[" + l +
+                "], axis=1, keepdims=True) keeps it a (1 x 1) matrix",
             std::nullopt, q.quantity.layer};
   if (bias && (got.ndim == 0 || (got.cols == 1 && want.rows > 1)))
     return {"bias_sum_axis",
@@ -276,6 +286,21 @@ std::string cost_cause(const Case& c, const CostCheck& cost) {
     return ": its L2 term lacks the 1/m, lambda/2 sum ||W[l]||^2 instead of lambda/2m";
   if (c.spec.loss == Loss::mse && near(2 * mean_loss + l2))
     return ": its mse lacks the 1/2 of (1/2m) sum (A[L] - Y)^2";
+  // J divided by a whole number: averaged over more than the batch.
+  const double nL = static_cast<double>(c.spec.n(c.depth()));
+  auto divided = [&](double k) {
+    return k > 1 && (near(cost.reference / k) || near(mean_loss / k + l2));
+  };
+  std::string over;
+  if (divided(nL))
+    over = "your J is averaged over the nL = " + num(nL) +
+           " output units too (a mean over every entry, where J sums the loss over the units "
+           "and averages it over the m examples only)";
+  if (divided(m))
+    over += (over.empty() ? "" : ", or ") + std::string("it is divided by m = ") + num(m) +
+            " twice (the mean of a mean over the batch)";
+  if (over.empty() && divided(2)) over = "it is half of J (an extra 1/2)";
+  if (!over.empty()) return ": " + over;
   if (near(-cost.reference)) return ": its sign is flipped (a cross-entropy is -sum Y log A)";
   return "";
 }

@@ -214,10 +214,10 @@ void worst_entries(std::ostream& out, const CaseResult& r) {
       for (arma::uword j = 0; j < q->claimed.n_cols; ++j)
         for (arma::uword i = 0; i < q->claimed.n_rows; ++i)
           rows.push_back({q->quantity.name(), i, j, q->claimed(i, j), q->numeric(i, j),
-                          entry_rel(q->claimed(i, j), q->numeric(i, j))});
+                          relative_error(q->claimed(i, j), q->numeric(i, j))});
   if (rows.empty()) return;
   std::stable_sort(rows.begin(), rows.end(),
-                   [](const Row& a, const Row& b) { return a.rel > b.rel; });
+                   [](const Row& a, const Row& b) { return worse_error(a.rel, b.rel); });
   if (rows.size() > 12) rows.resize(12);
   out << "<h3>Claimed against numeric, worst entries</h3><table><tr><th>entry</th><th>claimed</th>"
          "<th>numeric (finite differences)</th><th>claimed / numeric</th><th>relative "

@@ -539,14 +539,12 @@ json summary_failures(const RunResult& run) {
         for (arma::uword c = 0; c < q->claimed.n_cols; ++c)
           for (arma::uword r = 0; r < q->claimed.n_rows && f["entries"].size() < 1000; ++r) {
             const double g = q->claimed(r, c), n = q->numeric(r, c);
-            const double scale = std::max(std::abs(g), std::abs(n));
-            f["entries"].push_back(
-                {{"row", r},
-                 {"col", c},
-                 {"claimed", number(g)},
-                 {"numeric", number(n)},
-                 {"abs_error", number(std::abs(g - n))},
-                 {"rel_error", number(scale > 0 ? std::abs(g - n) / scale : 0.0)}});
+            f["entries"].push_back({{"row", r},
+                                    {"col", c},
+                                    {"claimed", number(g)},
+                                    {"numeric", number(n)},
+                                    {"abs_error", number(std::abs(g - n))},
+                                    {"rel_error", number(relative_error(g, n))}});
           }
       if (shrunk.source_error) f["source_error"] = *shrunk.source_error;
       out.push_back(f);

@@ -1,5 +1,6 @@
 #include "text.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <vector>
 
@@ -10,7 +11,17 @@ namespace gradfuzz::detail {
 std::string format(const char* pattern, double value) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, pattern, value);
-  return buffer;
+  std::string out = buffer;
+  if (std::isnan(value)) {  // printf's "nan" or "-nan", at the same width
+    const auto at = out.find("nan");
+    if (at != std::string::npos) {
+      out.replace(at, 3, "NaN");
+      if (at > 0 && (out[at - 1] == '-' || out[at - 1] == '+')) out[at - 1] = ' ';
+    }
+  } else if (std::isinf(value)) {
+    if (const auto at = out.find("inf"); at != std::string::npos) out.replace(at, 3, "Inf");
+  }
+  return out;
 }
 
 std::string describe(const Case& c) {

@@ -8,7 +8,8 @@
 
 namespace gradfuzz::detail {
 
-/// printf-style formatting of one number ("%.3g" and the like).
+/// printf-style formatting of one number ("%.3g" and the like); NaN reads "NaN" and an infinity
+/// "Inf" ("-Inf"), at the width printf gives them.
 std::string format(const char* pattern, double value);
 /// "3-4-1 tanh,sigmoid bce, m=5"
 std::string describe(const Case& c);

@@ -58,7 +58,7 @@ struct EntryError {
   double claimed = 0;
   double numeric = 0;
   double abs_error = 0;  ///< |claimed - numeric|
-  double rel_error = 0;  ///< |claimed - numeric| / max(|claimed|, |numeric|), 0 for two zeros
+  double rel_error = 0;  ///< relative_error(claimed, numeric): NaN where either is not finite
   bool at_kink = false;
 };
 
@@ -110,6 +110,13 @@ using BorderlineJudge = std::function<bool(arma::uword row, arma::uword col, dou
 QuantityCheck compare(Quantity q, const arma::mat& claimed, const NumericQuantity& numeric_mean,
                       const arma::mat& magnitude_mean, arma::uword m, Convention expected,
                       const Tolerance& tolerance, const BorderlineJudge& settle = {});
+
+/// One entry's |g - n| / max(|g|, |n|): 0 for two zeros, NaN when either side is not finite
+/// (a NaN claim is not "0 relative error"; sorted by worse_error, it is the worst).
+double relative_error(double g, double n);
+
+/// Whether relative error a is worse than b: NaN is worse than any number.
+bool worse_error(double a, double b);
 
 /// The course's relative difference ||g - n|| / (||g|| + ||n||), 0 when both are zero.
 double relative_difference(const arma::mat& g, const arma::mat& n);

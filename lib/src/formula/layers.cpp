@@ -58,7 +58,7 @@ int minimum_depth(const Formula& f) {
                          " layers has every layer this formula names at once");
 }
 
-void require_depth(const Formula& f, int L) {
+void require_depth(const Formula& f, int L, std::string_view option) {
   if (!applicable_layers(f, L).empty()) return;
   const std::vector<Named> names = named_layers(f);
   const std::string network = std::to_string(L) + "-layer network";
@@ -67,8 +67,8 @@ void require_depth(const Formula& f, int L) {
     for (int l = 0; l <= L && !somewhere; ++l) somewhere = exists(n, l, L);
     if (!somewhere)
       throw FormulaError(f.text, n.span,
-                         n.text + " does not exist in a " + network + " (--layers gives " +
-                             std::to_string(L) + " layer" + (L == 1 ? "" : "s") +
+                         n.text + " does not exist in a " + network + " (" + std::string(option) +
+                             " gives " + std::to_string(L) + " layer" + (L == 1 ? "" : "s") +
                              "): the formula needs networks of at least " +
                              std::to_string(minimum_depth(f)) + " layers");
   }

@@ -2,6 +2,7 @@
 // Where a formula applies: the layers l of an L-layer network at which every quantity it names
 // exists, and the depth a network needs for that.
 
+#include <string_view>
 #include <vector>
 
 #include "gradfuzz/formula/ast.hpp"
@@ -24,7 +25,7 @@ std::vector<int> applicable_layers(const Formula& f, int L);
 int minimum_depth(const Formula& f);
 
 /// Throws FormulaError, pointing at the first quantity that cannot exist, unless the formula
-/// applies to an L-layer network (`--layers` pinned that depth).
-void require_depth(const Formula& f, int L);
+/// applies to an L-layer network (`option`, e.g. --layers or --depth, asked for that depth).
+void require_depth(const Formula& f, int L, std::string_view option = "--layers");
 
 }  // namespace gradfuzz::formula
