@@ -12,7 +12,8 @@
 // the D(h) with the smallest rounding(h) + truncation(h) (truncation from Richardson against the
 // previous step); the resolved error is its e(h) minus 4x that uncertainty, floored at 0: how far
 // the claim is from the best estimate, beyond what that estimate may be off.
-//   converges:    order >= 1.5 (or no point is above rounding: the claim agrees to rounding)
+//   converges:    order >= 1.5 (or fewer than two points are above rounding, so no order: the
+//                 claim agrees to rounding)
 //                 and resolved error <= allowance: the claim is right;
 //   stalls:       order < 0.5 and resolved error > allowance: the claim is wrong;
 //   inconclusive: anything else (the mistake is too close to what differences can resolve).
