@@ -64,7 +64,7 @@ class Paths(unittest.TestCase):
             os.makedirs(os.path.join(root, "docs"))
             open(os.path.join(root, "docs", "PROTOCOL.md"), "w").close()
             self.assertEqual(r.check_paths("[p](docs/PROTOCOL.md) `docs/PROTOCOL.md`", root), [])
-            problems = r.check_paths("[d](../shared/DESIGN.md) `docs/NOPE.md` "
+            problems = r.check_paths("[d](../elsewhere/DESIGN.md) `docs/NOPE.md` "
                                      "[w](https://example.org)", root)
             self.assertEqual(len(problems), 4, problems)
 
