@@ -265,6 +265,20 @@ int formula_command(const std::vector<std::string>& args, Streams io) {
   po::variables_map vm;
   if (auto status = parse(args, options, &positional, vm, "formula", io)) return *status;
 
+  // --loss alone picks the outputs that fit it, as explain does: ce a softmax, mse any
+  // elementwise output, bce a sigmoid (the default output is bce's).
+  if (vm["output"].defaulted() && !vm["loss"].defaulted()) {
+    std::string outputs;
+    auto add = [&](const char* list) {
+      outputs += (outputs.empty() ? "" : ",") + std::string(list);
+    };
+    for (const std::string& loss : split_list("loss", campaign.loss)) {
+      if (loss == "bce") add("sigmoid");
+      if (loss == "ce") add("softmax");
+      if (loss == "mse") add("sigmoid,tanh,linear");
+    }
+    if (!outputs.empty()) campaign.output = outputs;
+  }
   ReadFormulas read;
   FormulaCheckOptions check;
   try {
