@@ -451,23 +451,33 @@ std::optional<DerivativeSlip> derivative_slip(const detail::Substitution& s) {
 }
 
 // The slip a substitution stands for, on this case.
-std::string slip_words(const detail::Substitution& s, const Case& c, Convention conv) {
+// `hint`: the layer the evidence points at (the failing quantity nearest the output), where a
+// slip of every layer is worded.
+std::string slip_words(const detail::Substitution& s, const Case& c, Convention conv,
+                       std::optional<int> hint = std::nullopt) {
   const double m = static_cast<double>(c.m());
-  const std::string where = s.layer ? "in layer " + std::to_string(*s.layer) + ", " : "";
+  const bool one_layer = s.layer && *s.layer != detail::every_hidden_layer;
+  const std::string where = !s.layer    ? ""
+                            : one_layer ? "in layer " + std::to_string(*s.layer) + ", "
+                                        : "in every hidden layer, ";
   const std::string family = s.name.substr(0, s.name.find('='));
   if (family == "leaky_slope")
     return where + "leaky_relu's backward pass uses slope " + num(*s.parameter) +
            " (np.where(Z > 0, 1, " + num(*s.parameter) + ")) where the forward pass uses " +
            num(c.spec.leaky_slope);
   if (const auto slip = derivative_slip(s)) {
-    // The layer it shows in: its own, else the first whose activation it misreads.
-    int l = s.layer.value_or(0);
-    for (int k = 1; k <= c.depth() && !l; ++k) {
+    // The layer it shows in: its own, else the one the evidence points at if the slip reaches
+    // it, else the first whose activation it misreads.
+    auto reaches = [&](int k) {
+      if (k < 1 || k > c.depth()) return false;
       const Activation g = c.spec.g(k);
       const bool reached = k < c.depth() || c.spec.loss == Loss::mse;
-      if (reached && (slip->on ? g == *slip->on : g != slip->used && g != Activation::softmax))
-        l = k;
-    }
+      return reached && (slip->on ? g == *slip->on : g != slip->used && g != Activation::softmax);
+    };
+    int l = one_layer ? *s.layer : 0;
+    if (!l && hint && reaches(*hint)) l = *hint;
+    for (int k = 1; k <= c.depth() && !l; ++k)
+      if (reaches(k)) l = k;
     if (l == 0) l = 1;
     const std::string ls = std::to_string(l), Z = "Z" + ls;
     std::string written;
@@ -529,14 +539,22 @@ std::string slip_words(const detail::Substitution& s, const Case& c, Convention 
   return where + s.description;
 }
 
-std::string hypothesis_words(const detail::Hypothesis& h, const Case& c, Convention conv) {
+std::string hypothesis_words(const detail::Hypothesis& h, const Case& c, Convention conv,
+                             std::optional<int> hint) {
   std::string text;
   const auto& parts = h.parts();
   for (std::size_t k = 0; k < parts.size(); ++k) {
     const auto& part = parts[k];
     if (parts.size() > 1) text += k ? "; (2) " : "two slips: (1) ";
-    text += slip_words(part, c, conv);
-    const std::string right = correction(part.variant->replaced_steps(), part.layer, c, conv);
+    text += slip_words(part, c, conv, hint);
+    // A slip of every layer is corrected at the layer the evidence points at, if a hidden one.
+    const bool one_layer = part.layer && *part.layer != detail::every_hidden_layer;
+    int at = one_layer ? *part.layer : 0;
+    if (!one_layer && hint && *hint >= 1 && *hint < c.depth() &&
+        (part.variant->replaced_steps() & ReferenceBackprop::step_activation_backward))
+      at = *hint;
+    const std::string right = correction(part.variant->replaced_steps(),
+                                         at ? std::optional<int>(at) : std::nullopt, c, conv);
     if (!right.empty()) text += "; the course's line: " + right;
   }
   return text;
@@ -629,14 +647,14 @@ Diagnosis hypothesis_words_diagnosis(const std::vector<detail::HypothesisPtr>& f
   d.hypothesis = best.label();
   d.probes = std::move(probes);
   d.evidence = std::move(evidence);
-  std::string message = hypothesis_words(best, c, info.convention);
+  std::string message = hypothesis_words(best, c, info.convention, d.layer);
   if (auto detail = structural(r, info)) message += ". " + capitalized(detail->message);
   message += ". Evidence: " + d.evidence;
   // Another reading with another id that nothing asked could tell apart: said, in words.
   std::vector<std::string> others;
   for (std::size_t k = 1; k < found.size() && others.size() < 2; ++k)
     if (found[k]->parts().front().diagnosis != d.id)
-      others.push_back(slip_words(found[k]->parts().front(), c, info.convention) + " [" +
+      others.push_back(slip_words(found[k]->parts().front(), c, info.convention, d.layer) + " [" +
                        found[k]->parts().front().diagnosis + "]");
   if (!others.empty()) {
     message += "; as consistent with every answer: ";
